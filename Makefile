@@ -1,0 +1,51 @@
+# UnpServers: UNP's concurrent servers and clients in C#.
+#   make                 build the programs into bin/
+#   make test            build, then run every NUnit test (what CI runs)
+#   make install PREFIX=/usr/local
+#   make demo            echosrv + echocli on a free port, with ps and ss views
+#   make stress          the fork-safety soak: 100,000 connections, children killed under load
+
+DOTNET   ?= dotnet
+PREFIX   ?= /usr/local
+BIN      := bin
+PROGRAMS := servers/echosrv/echosrv.csproj
+# No telemetry banner, no first-run experience, in CI and on lab machines alike.
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
+
+.PHONY: all build test install uninstall demo stress clean
+
+all: build
+
+build:
+	@for p in $(PROGRAMS); do \
+	  $(DOTNET) publish $$p -c Release -o $(BIN) --nologo -v quiet -clp:NoSummary || exit 1; \
+	done
+	@echo "built: $$(cd $(BIN) && ls $(notdir $(basename $(PROGRAMS))) | tr '\n' ' ')in $(BIN)/"
+
+test: build
+	$(DOTNET) test tests/UnpServers.Tests/UnpServers.Tests.csproj -c Release --nologo \
+	  --blame-hang-timeout 5m --logger "console;verbosity=normal"
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib/unpservers $(DESTDIR)$(PREFIX)/bin
+	cp -R $(BIN)/. $(DESTDIR)$(PREFIX)/lib/unpservers/
+	@for p in $(notdir $(basename $(PROGRAMS))); do \
+	  ln -sf ../lib/unpservers/$$p $(DESTDIR)$(PREFIX)/bin/$$p; \
+	  echo "installed $(DESTDIR)$(PREFIX)/bin/$$p"; \
+	done
+
+uninstall:
+	@for p in $(notdir $(basename $(PROGRAMS))); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+	rm -rf $(DESTDIR)$(PREFIX)/lib/unpservers
+
+demo: build
+	./scripts/demo.sh $(BIN)
+
+stress: build
+	$(DOTNET) run --project tests/stress/UnpServers.Stress.csproj -c Release -- --server $(BIN)/echosrv $(STRESS_ARGS)
+
+clean:
+	rm -rf $(BIN)
+	find . -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} +

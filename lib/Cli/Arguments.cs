@@ -1,0 +1,71 @@
+// Every program's arguments, the same way: CommandLineParser reads them; --help and
+// --version print and exit 0; a bad argument prints a one-line reason and the usage on
+// stderr and exits 64 (EX_USAGE, <sysexits.h>).
+using CommandLine;
+using CommandLine.Text;
+using UnpServers.Interop;
+
+namespace UnpServers.Cli;
+
+public static class Arguments
+{
+    /// <param name="validate">Checks the parsed values; returns the reason they are bad, or null.</param>
+    public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null)
+    {
+        using var parser = new Parser(s =>
+        {
+            s.HelpWriter = null; // we print help ourselves: stdout for --help, stderr for errors
+            s.CaseInsensitiveEnumValues = true;
+            s.AutoHelp = true;
+            s.AutoVersion = true;
+        });
+        ParserResult<T> result = parser.ParseArguments<T>(args);
+        if (result is Parsed<T> parsed)
+        {
+            string? reason = validate?.Invoke(parsed.Value);
+            if (reason == null) return parsed.Value;
+            Fail(program, reason, parser.ParseArguments<T>(["--help"])); // the help of a failed parse is the usage
+        }
+
+        var errors = ((NotParsed<T>)result).Errors.ToList();
+        if (errors.IsHelp())
+        {
+            Console.Out.Write(Help(program, result));
+            Environment.Exit(0);
+        }
+        if (errors.IsVersion())
+        {
+            Console.Out.WriteLine(Version(program));
+            Environment.Exit(0);
+        }
+        string first = SentenceBuilder.Create().FormatError(errors[0]);
+        Fail(program, first, result);
+        return default!; // not reached
+    }
+
+    public static string Version(string program)
+        => $"{program} (UnpServers) {typeof(Arguments).Assembly.GetName().Version?.ToString(3)}";
+
+    private static void Fail<T>(string program, string reason, ParserResult<T> result)
+    {
+        Console.Error.WriteLine($"{program}: {reason}");
+        Console.Error.Write(Help(program, result));
+        Environment.Exit(LibC.EX_USAGE);
+    }
+
+    private static string Help<T>(string program, ParserResult<T> result)
+    {
+        HelpText help = HelpText.AutoBuild(result, h =>
+        {
+            h.Heading = Version(program);
+            h.Copyright = "";
+            h.AdditionalNewLineAfterOption = false;
+            h.AddDashesToOption = true;
+            h.MaximumDisplayWidth = 100;
+            var usage = typeof(T).GetProperty("UsageLine", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+            if (usage?.GetValue(null) is string line) h.AddPreOptionsLine("usage: " + line);
+            return h;
+        }, e => e, verbsIndex: false, maxDisplayWidth: 100);
+        return help.ToString().TrimStart('\r', '\n') + Environment.NewLine;
+    }
+}

@@ -1,0 +1,15 @@
+namespace UnpServers.ForkSafety;
+
+/// <summary>
+/// What a forked child does with its connection: UNP's str_echo, or the daytime reply.
+/// Serve runs in the child after fork(), so it must obey fork-safety R4: it allocates
+/// nothing, throws nothing, and takes every buffer from the stack or from the parent.
+/// </summary>
+public abstract class ConnectionService
+{
+    /// <summary>Close a connection idle this long (milliseconds); 0: never.</summary>
+    public int IdleTimeoutMs { get; set; }
+
+    /// <summary>Serves connfd until done; the result is the child's exit status.</summary>
+    public abstract int Serve(int connfd);
+}

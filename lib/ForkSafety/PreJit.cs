@@ -1,0 +1,100 @@
+// Fork-safety R4: before the first fork, the parent compiles every method of the child
+// path and binds every P/Invoke, then rehearses the child's work on a socketpair, error
+// paths included. A child that meets code for the first time would take the JIT's and the
+// loader's locks, which another thread of the parent may have held at fork().
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using UnpServers.Interop;
+using UnpServers.Unp;
+
+namespace UnpServers.ForkSafety;
+
+public static class PreJit
+{
+    private const BindingFlags Everything =
+        BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+
+    /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
+    public static void ChildPath(ConnectionService service)
+    {
+        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno) };
+        for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
+        foreach (Type type in types) Compile(type);
+
+        Rehearse(service);
+
+        // Leave nothing for the finalizer thread or a GC to do around the first fork.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
+
+    private static void Compile(Type type)
+    {
+        RuntimeHelpers.RunClassConstructor(type.TypeHandle);
+        foreach (MethodInfo m in type.GetMethods(Everything))
+        {
+            if (m.IsAbstract || m.ContainsGenericParameters) continue;
+            if ((m.Attributes & MethodAttributes.PinvokeImpl) != 0)
+                Marshal.Prelink(m);          // resolves the native symbol and the stub now
+            else
+                RuntimeHelpers.PrepareMethod(m.MethodHandle);
+        }
+    }
+
+    /// <summary>Runs Serve in the parent on the cases a child meets: data then EOF, a peer gone, a bad descriptor, an idle peer.</summary>
+    private static void Rehearse(ConnectionService service)
+    {
+        int devnull = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        if (devnull < 0) throw new UnpException("open", Errno.Last);
+        (int info, int error) = (Log.InfoFd, Log.ErrorFd);
+        int idle = service.IdleTimeoutMs;
+        Log.InfoFd = Log.ErrorFd = devnull;
+        try
+        {
+            // Data, then EOF: the normal path.
+            Pair(out int a, out int b);
+            LibC.write(b, "rehearsal\n"u8);
+            LibC.shutdown(b, LibC.SHUT_WR);
+            service.Serve(a);
+            Span<byte> drain = stackalloc byte[64];
+            LibC.read(b, drain);
+            LibC.close(a);
+            LibC.close(b);
+
+            // The peer has gone: writes fail with EPIPE (SIGPIPE is ignored by the runtime).
+            Pair(out a, out b);
+            LibC.write(b, "x"u8);
+            LibC.close(b);
+            service.Serve(a);
+            LibC.close(a);
+
+            // A read error.
+            service.Serve(-1);
+
+            // An idle peer.
+            Pair(out a, out b);
+            service.IdleTimeoutMs = 1;
+            service.Serve(a);
+            LibC.close(a);
+            LibC.close(b);
+
+            // The diagnostic line of ForkPath.
+            Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
+                               .Add(GC.GetAllocatedBytesForCurrentThread()).Add(" bytes"u8));
+        }
+        finally
+        {
+            service.IdleTimeoutMs = idle;
+            (Log.InfoFd, Log.ErrorFd) = (info, error);
+            LibC.close(devnull);
+        }
+    }
+
+    private static void Pair(out int a, out int b)
+    {
+        if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out a, out b) < 0)
+            throw new UnpException("socketpair", Errno.Last);
+    }
+}

@@ -1,0 +1,145 @@
+// Every numeric constant the bindings use, in one place (Linux, x86_64 and arm64 glibc).
+namespace UnpServers.Interop;
+
+public static partial class LibC
+{
+    // <sys/socket.h>
+    public const int AF_UNSPEC = 0;
+    public const int AF_UNIX = 1;
+    public const int AF_INET = 2;
+    public const int AF_INET6 = 10;
+    public const int SOCK_STREAM = 1;
+    public const int SOCK_NONBLOCK = 0x800;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int SOL_SOCKET = 1;
+    public const int SO_REUSEADDR = 2;
+    public const int SO_ERROR = 4;
+    public const int SO_KEEPALIVE = 9;
+    public const int SO_LINGER = 13;
+    public const int SHUT_RD = 0;
+    public const int SHUT_WR = 1;
+    public const int SHUT_RDWR = 2;
+    public const int MSG_NOSIGNAL = 0x4000;
+
+    // <netinet/in.h>
+    public const int IPPROTO_TCP = 6;
+    public const int IPPROTO_IPV6 = 41;
+    public const int IPV6_V6ONLY = 26;
+    public const int TCP_NODELAY = 1;
+    public const int INET_ADDRSTRLEN = 16;
+    public const int INET6_ADDRSTRLEN = 46;
+
+    // <netdb.h>
+    public const int AI_PASSIVE = 0x1;
+    public const int AI_CANONNAME = 0x2;
+    public const int AI_NUMERICHOST = 0x4;
+    public const int AI_V4MAPPED = 0x8;
+    public const int AI_ALL = 0x10;
+    public const int AI_ADDRCONFIG = 0x20;
+    public const int AI_NUMERICSERV = 0x400;
+    public const int EAI_SYSTEM = -11;
+
+    // <fcntl.h>
+    public const int O_RDONLY = 0;
+    public const int O_WRONLY = 1;
+    public const int O_RDWR = 2;
+    public const int O_CREAT = 0x40;
+    public const int O_APPEND = 0x400;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const int F_GETFD = 1;
+    public const int F_SETFD = 2;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
+    public const int FD_CLOEXEC = 1;
+
+    // <poll.h>
+    public const short POLLIN = 0x1;
+    public const short POLLOUT = 0x4;
+    public const short POLLERR = 0x8;
+    public const short POLLHUP = 0x10;
+    public const short POLLNVAL = 0x20;
+
+    // <signal.h>
+    public const int SIGHUP = 1;
+    public const int SIGINT = 2;
+    public const int SIGQUIT = 3;
+    public const int SIGILL = 4;
+    public const int SIGTRAP = 5;
+    public const int SIGABRT = 6;
+    public const int SIGBUS = 7;
+    public const int SIGFPE = 8;
+    public const int SIGKILL = 9;
+    public const int SIGUSR1 = 10;
+    public const int SIGSEGV = 11;
+    public const int SIGUSR2 = 12;
+    public const int SIGPIPE = 13;
+    public const int SIGALRM = 14;
+    public const int SIGTERM = 15;
+    public const int SIGCHLD = 17;
+    public const int SIGCONT = 18;
+    public const int SIGSTOP = 19;
+    public const int SIGTSTP = 20;
+    public const int SIGTTIN = 21;
+    public const int SIGTTOU = 22;
+    public const int SIGWINCH = 28;
+    /// <summary>Highest signal number + 1, real-time signals included.</summary>
+    public const int NSIG = 65;
+    public const int SIG_BLOCK = 0;
+    public const int SIG_UNBLOCK = 1;
+    public const int SIG_SETMASK = 2;
+    public const nint SIG_DFL = 0;
+    public const nint SIG_IGN = 1;
+    public const int SA_NOCLDSTOP = 0x1;
+    public const int SA_NOCLDWAIT = 0x2;
+    public const int SA_SIGINFO = 0x4;
+    public const int SA_RESTART = 0x10000000;
+    public const int SFD_NONBLOCK = 0x800;
+    public const int SFD_CLOEXEC = 0x80000;
+    // si_code values for SIGCHLD
+    public const int CLD_EXITED = 1;
+    public const int CLD_KILLED = 2;
+    public const int CLD_DUMPED = 3;
+    public const int CLD_TRAPPED = 4;
+    public const int CLD_STOPPED = 5;
+    public const int CLD_CONTINUED = 6;
+
+    // <sys/wait.h>
+    public const int WNOHANG = 1;
+    public const int WEXITED = 4;
+    public const int WNOWAIT = 0x1000000;
+    public const int P_ALL = 0;
+    public const int P_PID = 1;
+
+    // <sysexits.h>
+    public const int EX_USAGE = 64;
+
+    // <errno.h>
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ESRCH = 3;
+    public const int EINTR = 4;
+    public const int EBADF = 9;
+    public const int ECHILD = 10;
+    public const int EAGAIN = 11;
+    public const int EWOULDBLOCK = EAGAIN;
+    public const int ENOMEM = 12;
+    public const int EACCES = 13;
+    public const int EINVAL = 22;
+    public const int ENFILE = 23;
+    public const int EMFILE = 24;
+    public const int EPIPE = 32;
+    public const int EPROTO = 71;
+    public const int EAFNOSUPPORT = 97;
+    public const int EADDRINUSE = 98;
+    public const int EADDRNOTAVAIL = 99;
+    public const int ENETUNREACH = 101;
+    public const int ECONNABORTED = 103;
+    public const int ECONNRESET = 104;
+    public const int ENOBUFS = 105;
+    public const int ENOTCONN = 107;
+    public const int ETIMEDOUT = 110;
+    public const int ECONNREFUSED = 111;
+    public const int EHOSTUNREACH = 113;
+    public const int EINPROGRESS = 115;
+}

@@ -1,0 +1,84 @@
+// <unistd.h>, <fcntl.h>, <poll.h>: descriptors and their I/O.
+using System.Runtime.InteropServices;
+
+namespace UnpServers.Interop;
+
+public static unsafe partial class LibC
+{
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial nint read(int fd, byte* buf, nuint count);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial nint write(int fd, byte* buf, nuint count);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int open(byte* pathname, int flags, int mode);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int dup(int oldfd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int dup2(int oldfd, int newfd);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int poll(pollfd* fds, nuint nfds, int timeout);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int pipe2(int* pipefd, int flags);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int getrlimit(int resource, rlimit* rlim);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int setrlimit(int resource, rlimit* rlim);
+
+    public const int RLIMIT_NOFILE = 7;
+
+    // Pointer-free overloads. Spans over pinned or stack memory: no copy, no allocation.
+
+    public static nint read(int fd, Span<byte> buf)
+    {
+        fixed (byte* p = buf) return read(fd, p, (nuint)buf.Length);
+    }
+
+    public static nint write(int fd, ReadOnlySpan<byte> buf)
+    {
+        fixed (byte* p = buf) return write(fd, p, (nuint)buf.Length);
+    }
+
+    /// <param name="pathname">NUL-terminated UTF-8 path.</param>
+    public static int open(ReadOnlySpan<byte> pathname, int flags, int mode)
+    {
+        fixed (byte* p = pathname) return open(p, flags, mode);
+    }
+
+    public static int poll(Span<pollfd> fds, int nfds, int timeout)
+    {
+        fixed (pollfd* p = fds) return poll(p, (nuint)nfds, timeout);
+    }
+
+    public static int pipe2(out int readfd, out int writefd, int flags)
+    {
+        int* fds = stackalloc int[2];
+        int rc = pipe2(fds, flags);
+        readfd = fds[0];
+        writefd = fds[1];
+        return rc;
+    }
+
+    public static int getrlimit(int resource, out rlimit rlim)
+    {
+        rlimit r;
+        int rc = getrlimit(resource, &r);
+        rlim = r;
+        return rc;
+    }
+
+    public static int setrlimit(int resource, rlimit rlim) => setrlimit(resource, &rlim);
+}

@@ -1,0 +1,76 @@
+// <unistd.h>, <sys/wait.h>, <signal.h>: processes.
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+
+namespace UnpServers.Interop;
+
+public static unsafe partial class LibC
+{
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int fork();
+
+    /// <summary>Ends the process at once: no atexit handlers, no runtime shutdown (fork-safety R4).</summary>
+    [LibraryImport(Library)]
+    [DoesNotReturn]
+    public static partial void _exit(int status);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int execve(byte* pathname, byte** argv, byte** envp);
+
+    [LibraryImport(Library)]
+    public static partial int getpid();
+
+    [LibraryImport(Library)]
+    public static partial int getppid();
+
+    [LibraryImport(Library)]
+    public static partial uint getuid();
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int waitpid(int pid, int* wstatus, int options);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int wait(int* wstatus);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int waitid(int idtype, int id, siginfo_t* infop, int options);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int kill(int pid, int sig);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
+
+    public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    public static int waitpid(int pid, out int wstatus, int options)
+    {
+        int s = 0;
+        int rc = waitpid(pid, &s, options);
+        wstatus = s;
+        return rc;
+    }
+
+    public static int wait(out int wstatus)
+    {
+        int s = 0;
+        int rc = wait(&s);
+        wstatus = s;
+        return rc;
+    }
+
+    public static int waitid(int idtype, int id, out siginfo_t info, int options)
+    {
+        siginfo_t i = default;
+        int rc = waitid(idtype, id, &i, options);
+        info = i;
+        return rc;
+    }
+
+    // The <sys/wait.h> status macros.
+    public static bool WIFEXITED(int status) => (status & 0x7f) == 0;
+    public static int WEXITSTATUS(int status) => (status >> 8) & 0xff;
+    public static bool WIFSIGNALED(int status) => ((status & 0x7f) + 1) >> 1 > 0 && (status & 0x7f) != 0x7f;
+    public static int WTERMSIG(int status) => status & 0x7f;
+    public static bool WCOREDUMP(int status) => (status & 0x80) != 0;
+}

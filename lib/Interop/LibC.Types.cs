@@ -1,0 +1,101 @@
+// C structures, laid out as glibc has them on 64-bit Linux. All blittable.
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace UnpServers.Interop;
+
+#pragma warning disable CS0649, CS8981, IDE1006 // C names, lower case; fields are filled in by libc
+
+/// <summary>glibc's sigset_t: 1024 bits.</summary>
+[InlineArray(16)]
+public struct sigset_t
+{
+    private ulong _word;
+}
+
+/// <summary>struct sigaction (glibc x86_64/arm64 layout).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct sigaction_t
+{
+    public nint sa_handler;
+    public sigset_t sa_mask;
+    public int sa_flags;
+    public nint sa_restorer;
+}
+
+/// <summary>struct signalfd_siginfo: what read(2) on a signalfd returns, 128 bytes.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 128)]
+public struct signalfd_siginfo
+{
+    public uint ssi_signo;
+    public int ssi_errno;
+    public int ssi_code;
+    public uint ssi_pid;
+    public uint ssi_uid;
+    public int ssi_fd;
+    public uint ssi_tid;
+    public uint ssi_band;
+    public uint ssi_overrun;
+    public uint ssi_trapno;
+    public int ssi_status;
+    public int ssi_int;
+    public ulong ssi_ptr;
+    public ulong ssi_utime;
+    public ulong ssi_stime;
+    public ulong ssi_addr;
+}
+
+/// <summary>siginfo_t, only the SIGCHLD fields that waitid fills in.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+public struct siginfo_t
+{
+    [FieldOffset(0)] public int si_signo;
+    [FieldOffset(4)] public int si_errno;
+    [FieldOffset(8)] public int si_code;
+    [FieldOffset(16)] public int si_pid;
+    [FieldOffset(20)] public uint si_uid;
+    [FieldOffset(24)] public int si_status;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct pollfd
+{
+    public int fd;
+    public short events;
+    public short revents;
+}
+
+/// <summary>struct sockaddr_storage: room for any address, 128 bytes.</summary>
+[StructLayout(LayoutKind.Explicit, Size = 128)]
+public struct sockaddr_storage
+{
+    [FieldOffset(0)] public ushort ss_family;
+}
+
+/// <summary>struct addrinfo as getaddrinfo returns it (glibc order: addr before canonname).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct addrinfo
+{
+    public int ai_flags;
+    public int ai_family;
+    public int ai_socktype;
+    public int ai_protocol;
+    public uint ai_addrlen;
+    public byte* ai_addr;
+    public byte* ai_canonname;
+    public addrinfo* ai_next;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct linger
+{
+    public int l_onoff;
+    public int l_linger;
+}
+
+[StructLayout(LayoutKind.Sequential)]
+public struct rlimit
+{
+    public ulong rlim_cur;
+    public ulong rlim_max;
+}

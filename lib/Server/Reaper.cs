@@ -1,0 +1,99 @@
+// Collecting children, the four ways of UNP 5.8-5.10. Runs in the parent's main loop,
+// never in signal context: SIGCHLD arrives through the signalfd (fork-safety R2).
+using UnpServers.Interop;
+using UnpServers.Unp;
+
+namespace UnpServers.Server;
+
+public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats)
+{
+    /// <summary>--reap ignore: SA_NOCLDWAIT makes the kernel reap. SIGCHLD still arrives, so the table stays right.</summary>
+    public void Install()
+    {
+        if (mode != ReapMode.Ignore) return;
+        sigaction_t act = default;
+        act.sa_handler = LibC.SIG_DFL;
+        act.sa_flags = LibC.SA_NOCLDWAIT;
+        if (LibC.sigaction(LibC.SIGCHLD, act) < 0) throw new UnpException("sigaction", Errno.Last);
+    }
+
+    /// <summary>One SIGCHLD notification, which may stand for several children.</summary>
+    public void OnSigchld(in signalfd_siginfo info)
+    {
+        switch (mode)
+        {
+            case ReapMode.Waitpid:
+                ReapAll();
+                break;
+            case ReapMode.Wait:
+                // tcpserv03: exactly one wait() per notification. Notifications that arrived
+                // together were merged into one, so some zombies stay (UNP figure 5.10).
+                NoteZombies();
+                bool exitNotice = info.ssi_code is LibC.CLD_EXITED or LibC.CLD_KILLED or LibC.CLD_DUMPED;
+                if (exitNotice && children.Count > children.Running)
+                {
+                    int pid = LibC.wait(out int status); // a zombie exists, so this does not block
+                    if (pid > 0) Collected(pid, status);
+                }
+                break;
+            case ReapMode.None:
+                NoteZombies(); // tcpserv01 reaps nothing; only --max-children needs to know
+                break;
+            case ReapMode.Ignore:
+                ForgetVanished();
+                break;
+        }
+    }
+
+    /// <summary>UNP 5.10: waitpid(-1, WNOHANG) in a loop, until no child is left to collect.</summary>
+    public void ReapAll()
+    {
+        if (mode == ReapMode.Ignore)
+        {
+            ForgetVanished();
+            return;
+        }
+        int pid;
+        while ((pid = LibC.waitpid(-1, out int status, LibC.WNOHANG)) > 0) Collected(pid, status);
+    }
+
+    private void Collected(int pid, int status)
+    {
+        if (!children.Remove(pid)) return;
+        stats.Reaped++;
+        LogLine line = Log.Line().Add("child "u8).Add(pid);
+        if (LibC.WIFEXITED(status))
+        {
+            line.Add(" terminated, exit status "u8).Add(LibC.WEXITSTATUS(status));
+        }
+        else
+        {
+            int sig = LibC.WTERMSIG(status);
+            line.Add(" terminated by signal "u8).Add(sig).Add(" ("u8).Add(Signals.Text(sig)).Add(")"u8);
+            if (LibC.WCOREDUMP(status)) line.Add(", core dumped"u8);
+        }
+        Log.Info(line);
+    }
+
+    /// <summary>Marks exited children as zombies without reaping them (waitid with WNOWAIT).</summary>
+    private void NoteZombies()
+    {
+        for (int i = 0; i < children.Count; i++)
+        {
+            if (children.HasExited(i)) continue;
+            int pid = children.Pid(i);
+            if (LibC.waitid(LibC.P_PID, pid, out siginfo_t info, LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT) == 0 && info.si_pid == pid)
+                children.MarkExited(i);
+        }
+    }
+
+    /// <summary>--reap ignore: children the kernel has already reaped no longer exist.</summary>
+    private void ForgetVanished()
+    {
+        for (int i = children.Count - 1; i >= 0; i--)
+        {
+            int pid = children.Pid(i);
+            if (LibC.kill(pid, 0) < 0 && Errno.Last == LibC.ESRCH && children.Remove(pid)) stats.Reaped++;
+        }
+    }
+}

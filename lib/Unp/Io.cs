@@ -1,0 +1,107 @@
+// UNP 3.9: readn, writen, readline, and a poll for one descriptor.
+// None of these allocates or throws: a forked child uses them (fork-safety R4).
+// They return -1 with errno set, like the C originals; the capitalised
+// throwing wrappers are for programs that never fork.
+using UnpServers.Interop;
+
+namespace UnpServers.Unp;
+
+public static class Io
+{
+    /// <summary>Writes all of buf; returns buf.Length or -1.</summary>
+    public static nint Writen(int fd, ReadOnlySpan<byte> buf)
+    {
+        int left = buf.Length;
+        while (left > 0)
+        {
+            nint n = LibC.write(fd, buf[(buf.Length - left)..]);
+            if (n <= 0)
+            {
+                if (n < 0 && Errno.Last == LibC.EINTR) continue; // UNP 5.9: call write() again
+                return -1;
+            }
+            left -= (int)n;
+        }
+        return buf.Length;
+    }
+
+    /// <summary>Reads until buf is full or EOF; returns bytes read (less than buf.Length only at EOF) or -1.</summary>
+    public static nint Readn(int fd, Span<byte> buf)
+    {
+        int got = 0;
+        while (got < buf.Length)
+        {
+            nint n = LibC.read(fd, buf[got..]);
+            if (n < 0)
+            {
+                if (Errno.Last == LibC.EINTR) continue;
+                return -1;
+            }
+            if (n == 0) break; // EOF
+            got += (int)n;
+        }
+        return got;
+    }
+
+    /// <summary>read(2), retried on EINTR.</summary>
+    public static nint Read(int fd, Span<byte> buf)
+    {
+        for (;;)
+        {
+            nint n = LibC.read(fd, buf);
+            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            return n;
+        }
+    }
+
+    /// <summary>Waits until fd is readable: 1 ready (data, EOF or error), 0 timed out, -1 error.</summary>
+    public static int WaitReadable(int fd, int timeoutMs)
+    {
+        Span<pollfd> p = stackalloc pollfd[1];
+        p[0].fd = fd;
+        p[0].events = LibC.POLLIN;
+        for (;;)
+        {
+            int n = LibC.poll(p, 1, timeoutMs);
+            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            return n;
+        }
+    }
+}
+
+/// <summary>
+/// UNP 3.9 readline: reads a line through a buffer, so one read(2) serves many lines.
+/// The state that UNP keeps in static variables lives in this object, one per descriptor.
+/// </summary>
+public sealed class LineReader(int fd, int bufferSize = 4096)
+{
+    private readonly byte[] _buf = new byte[bufferSize];
+    private int _start, _end;
+
+    /// <summary>
+    /// Copies one line, newline included, into line. Returns its length; 0 at EOF; -1 on error.
+    /// A line longer than line is returned in pieces of line.Length bytes.
+    /// </summary>
+    public int Readline(Span<byte> line)
+    {
+        int n = 0;
+        while (n < line.Length)
+        {
+            if (_start == _end)
+            {
+                nint r = Io.Read(fd, _buf);
+                if (r < 0) return -1;
+                if (r == 0) return n; // EOF: what we have, possibly 0
+                _start = 0;
+                _end = (int)r;
+            }
+            byte c = _buf[_start++];
+            line[n++] = c;
+            if (c == (byte)'\n') break;
+        }
+        return n;
+    }
+
+    /// <summary>Bytes read from the descriptor but not yet returned.</summary>
+    public ReadOnlySpan<byte> Buffered => _buf.AsSpan(_start, _end - _start);
+}

@@ -1,0 +1,63 @@
+// UNP lib/wrapsock.c: one wrapper per socket call, failing the UNP way.
+// They throw, so they are for set-up and for clients; a forked child calls LibC directly.
+using UnpServers.Interop;
+
+namespace UnpServers.Unp;
+
+public static class Sockets
+{
+    public static int Socket(int family, int type, int protocol)
+    {
+        int fd = LibC.socket(family, type, protocol);
+        if (fd < 0) throw new UnpException("socket", Errno.Last);
+        return fd;
+    }
+
+    public static void Bind(int fd, ref sockaddr_storage addr, uint len)
+    {
+        if (LibC.bind(fd, ref addr, len) < 0) throw new UnpException("bind", Errno.Last);
+    }
+
+    /// <summary>UNP 4.5: the LISTENQ environment variable overrides the caller's backlog.</summary>
+    public static void Listen(int fd, int backlog)
+    {
+        if (int.TryParse(Environment.GetEnvironmentVariable("LISTENQ"), out int listenq) && listenq >= 0)
+            backlog = listenq;
+        if (LibC.listen(fd, backlog) < 0) throw new UnpException("listen", Errno.Last);
+    }
+
+    public static void Connect(int fd, ref sockaddr_storage addr, uint len)
+    {
+        if (LibC.connect(fd, ref addr, len) < 0) throw new UnpException("connect", Errno.Last);
+    }
+
+    public static void Setsockopt(int fd, int level, int optname, int value)
+    {
+        if (LibC.setsockopt(fd, level, optname, value) < 0) throw new UnpException("setsockopt", Errno.Last);
+    }
+
+    public static void Setsockopt(int fd, int level, int optname, linger value)
+    {
+        if (LibC.setsockopt(fd, level, optname, value) < 0) throw new UnpException("setsockopt", Errno.Last);
+    }
+
+    public static void Shutdown(int fd, int how)
+    {
+        if (LibC.shutdown(fd, how) < 0) throw new UnpException("shutdown", Errno.Last);
+    }
+
+    public static void Close(int fd)
+    {
+        if (LibC.close(fd) < 0) throw new UnpException("close", Errno.Last);
+    }
+
+    public static void Getsockname(int fd, ref sockaddr_storage addr, ref uint len)
+    {
+        if (LibC.getsockname(fd, ref addr, ref len) < 0) throw new UnpException("getsockname", Errno.Last);
+    }
+
+    public static void Getpeername(int fd, ref sockaddr_storage addr, ref uint len)
+    {
+        if (LibC.getpeername(fd, ref addr, ref len) < 0) throw new UnpException("getpeername", Errno.Last);
+    }
+}

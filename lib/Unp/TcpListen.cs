@@ -1,0 +1,64 @@
+// UNP 11.12 tcp_listen: a listening TCP socket for a host (or the wildcard) and a port.
+using UnpServers.Interop;
+
+namespace UnpServers.Unp;
+
+public static class TcpListen
+{
+    /// <summary>
+    /// Binds and listens. With no host, the listener is the IPv6 wildcard with IPV6_V6ONLY off,
+    /// so it takes IPv4 clients too (UNP 12.2), and falls back to 0.0.0.0 on hosts without IPv6.
+    /// With a host, each getaddrinfo address is tried in turn, as tcp_listen does; the last error is thrown.
+    /// The socket is non-blocking (UNP 16.6: a connection reset before accept must not block the server)
+    /// and close-on-exec.
+    /// </summary>
+    public static int Open(string? host, int port, int backlog, out sockaddr_storage bound)
+    {
+        var candidates = new List<(int family, sockaddr_storage addr, uint len)>();
+        if (string.IsNullOrEmpty(host))
+        {
+            candidates.Add((LibC.AF_INET6, Addresses.In6Any(port, out uint l6), l6));
+            candidates.Add((LibC.AF_INET, Addresses.InAny(port, out uint l4), l4));
+        }
+        else
+        {
+            int rc = LibC.getaddrinfo(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                                      LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
+            if (rc != 0)
+                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {LibC.gai_strerror_string(rc)}");
+            foreach (var r in results) candidates.Add((r.Family, r.Addr, r.AddrLen));
+        }
+
+        UnpException? last = null;
+        foreach (var (family, addr, len) in candidates)
+        {
+            int fd = LibC.socket(family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+            if (fd < 0)
+            {
+                last = new UnpException("socket", Errno.Last);
+                continue; // e.g. EAFNOSUPPORT: no IPv6 here
+            }
+            try
+            {
+                Sockets.Setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1); // UNP 7.5: restart while old connections are in TIME_WAIT
+                if (family == LibC.AF_INET6 && string.IsNullOrEmpty(host))
+                    Sockets.Setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 0);
+                var a = addr;
+                Sockets.Bind(fd, ref a, len);
+                Sockets.Listen(fd, backlog);
+                bound = default;
+                uint blen = 128;
+                Sockets.Getsockname(fd, ref bound, ref blen);
+                return fd;
+            }
+            catch (UnpException e)
+            {
+                LibC.close(fd);
+                last = e;
+                // A port in use on the wildcard is in use for every family: no point trying IPv4.
+                if (e.Errno == LibC.EADDRINUSE && string.IsNullOrEmpty(host)) break;
+            }
+        }
+        throw last ?? new UnpException("tcp_listen", LibC.EADDRNOTAVAIL);
+    }
+}

@@ -1,0 +1,13 @@
+namespace UnpServers.Unp;
+
+/// <summary>
+/// A failed system call, reported the UNP way (err_sys):
+/// "bind error: Address already in use (EADDRINUSE)".
+/// Thrown only before fork or in programs that never fork: a forked child never throws.
+/// </summary>
+public sealed class UnpException(string call, int errno, string? detail = null)
+    : Exception(detail ?? $"{call} error: {UnpServers.Unp.Errno.Describe(errno)}")
+{
+    public string Call { get; } = call;
+    public int Errno { get; } = errno;
+}

@@ -1,0 +1,8 @@
+// echosrv: UNP's tcpserv04, the concurrent echo server. Options in, one call to lib/.
+using UnpServers.Cli;
+using UnpServers.EchoSrv;
+using UnpServers.Server;
+using UnpServers.Services;
+
+var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
+return ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());
