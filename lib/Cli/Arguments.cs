@@ -20,6 +20,8 @@ public static class Arguments
             s.AutoVersion = true;
         });
         ParserResult<T> result = parser.ParseArguments<T>(args);
+        if (MissingLastValue<T>(args) is string option)
+            Fail(program, $"option --{option} needs a value", parser.ParseArguments<T>(["--help"]));
         if (result is Parsed<T> parsed)
         {
             string? reason = validate?.Invoke(parsed.Value);
@@ -38,10 +40,38 @@ public static class Arguments
             Console.Out.WriteLine(Version(program));
             Environment.Exit(0);
         }
-        string first = SentenceBuilder.Create().FormatError(errors[0]);
-        Fail(program, first, result);
+        Fail(program, Reason(errors[0]), result);
         return default!; // not reached
     }
+
+    /// <summary>
+    /// CommandLineParser 2.9 takes a value option given last with no value ("echosrv --port")
+    /// as if it were absent; we refuse it. Returns the option's long name, or null.
+    /// </summary>
+    private static string? MissingLastValue<T>(string[] args)
+    {
+        if (args.Length == 0) return null;
+        string last = args[^1];
+        foreach (var p in typeof(T).GetProperties())
+        {
+            if (p.PropertyType == typeof(bool)) continue;
+            if (p.GetCustomAttributes(typeof(OptionAttribute), false).FirstOrDefault() is not OptionAttribute o) continue;
+            if (last == "--" + o.LongName || (o.ShortName.Length > 0 && last == "-" + o.ShortName)) return o.LongName;
+        }
+        return null;
+    }
+
+    /// <summary>One line, naming the option as the user typed it.</summary>
+    private static string Reason(Error error) => error switch
+    {
+        UnknownOptionError u => $"unknown option '{(u.Token.Length == 1 ? "-" : "--")}{u.Token}'",
+        BadFormatConversionError b when b.NameInfo.LongName.Length > 0 => $"invalid value for --{b.NameInfo.LongName}",
+        MissingValueOptionError m => $"option --{m.NameInfo.LongName} needs a value",
+        MissingRequiredOptionError r when r.NameInfo.LongName.Length > 0 => $"missing required option --{r.NameInfo.LongName}",
+        MissingRequiredOptionError r => $"missing {r.NameInfo.NameText}",
+        RepeatedOptionError r => $"option --{r.NameInfo.LongName} given twice",
+        _ => SentenceBuilder.Create().FormatError(error),
+    };
 
     public static string Version(string program)
         => $"{program} (UnpServers) {typeof(Arguments).Assembly.GetName().Version?.ToString(3)}";

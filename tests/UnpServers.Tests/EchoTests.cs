@@ -1,0 +1,75 @@
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>str_echo returns every byte as it came, whatever it is.</summary>
+[TestFixture]
+public class EchoTests
+{
+    private ServerProcess _server = null!;
+
+    [OneTimeSetUp]
+    public void StartServer() => _server = ServerProcess.StartEcho();
+
+    [OneTimeTearDown]
+    public void StopServer() => _server.Dispose();
+
+    [Test]
+    public void An8MiBRandomBinaryStreamEchoesByteIdentical()
+    {
+        byte[] data = new byte[8 << 20];
+        new Random(2).NextBytes(data);
+        byte[] got = EchoClient.RoundTrip(_server.Port, data);
+        Assert.That(got.Length, Is.EqualTo(data.Length));
+        Assert.That(got.AsSpan().SequenceEqual(data), Is.True, "echoed bytes differ");
+    }
+
+    [Test]
+    public void NulBytesAndNoTrailingNewlineEchoExactly()
+    {
+        byte[] data = [0, 0, (byte)'a', 0, (byte)'\r', 0xff, 0xfe, (byte)'z', 0];
+        Assert.That(EchoClient.RoundTrip(_server.Port, data), Is.EqualTo(data));
+    }
+
+    [Test]
+    public void AOneMiBSingleLineEchoesWhole()
+    {
+        byte[] data = new byte[1 << 20];
+        data.AsSpan().Fill((byte)'x');
+        data[^1] = (byte)'\n';
+        Assert.That(EchoClient.RoundTrip(_server.Port, data), Is.EqualTo(data));
+    }
+
+    [Test]
+    public void AnEmptySessionEchoesNothing()
+        => Assert.That(EchoClient.RoundTrip(_server.Port, []), Is.Empty);
+
+    [Test]
+    public void TheLogShowsTheIPv4PeerPlainAndEachChildsEnd()
+    {
+        using (var s = EchoClient.Connect(_server.Port))
+            Assert.That(EchoClient.Line(s, "hello"), Is.EqualTo("hello\n"));
+        _server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
+        _server.WaitForLog(new(@"^child \d+ terminated, exit status 0$"), 5000);
+        Assert.That(_server.Log, Does.Not.Contain("::ffff:"));
+    }
+
+    [Test]
+    public void AnIPv6ClientIsLoggedAsIPv6()
+    {
+        using (var s = EchoClient.Connect(_server.Port, System.Net.IPAddress.IPv6Loopback))
+            Assert.That(EchoClient.Line(s, "six"), Is.EqualTo("six\n"));
+        _server.WaitForLog(new(@"^connection from ::1, port \d+$"), 5000);
+    }
+
+    [Test]
+    public void EveryChildIsNamedAfterTheProgram()
+    {
+        using var s = EchoClient.Connect(_server.Port);
+        EchoClient.Line(s, "ps");
+        Assert.That(ProcFs.Comm(_server.Pid), Is.EqualTo("echosrv"));
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = _server.Children()).Length > 0, 5000), Is.True);
+        Assert.That(kids.Select(ProcFs.Comm), Is.All.EqualTo("echosrv"));
+    }
+}

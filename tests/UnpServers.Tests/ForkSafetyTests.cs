@@ -1,0 +1,82 @@
+using System.Text.RegularExpressions;
+using UnpServers.ForkSafety;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>The rules of fork-safety.md, checked on the running server.</summary>
+[TestFixture]
+public class ForkSafetyTests
+{
+    [Test]
+    public void TheChildPathAllocatesZeroBytes()
+    {
+        using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1"],
+            new Dictionary<string, string> { [ForkPath.ReportAllocationsVariable] = "1" });
+        EchoClient.RoundTrip(server.Port, new byte[100_000]);          // echo, then EOF
+        using (var s = EchoClient.Connect(server.Port))                 // reset by the client
+        {
+            EchoClient.Line(s, "reset");
+            EchoClient.Reset(s);
+        }
+        using (var idle = EchoClient.Connect(server.Port))              // the idle timeout
+            Assert.That(EchoClient.ReadToEnd(idle), Is.Empty);
+
+        Assert.That(Wait.Until(() => server.CountLog(new("allocated")) == 3, 10000), Is.True, server.Log);
+        var lines = server.LogLines().Where(l => l.Contains("allocated")).ToList();
+        Assert.That(lines, Is.All.Match(@"^child \d+ allocated 0 bytes$"));
+    }
+
+    [Test]
+    public void TheServerRunsOnOneRuntimeStartedForkSafe()
+    {
+        using var server = ServerProcess.StartEcho();
+        var environ = File.ReadAllText($"/proc/{server.Pid}/environ").Split('\0');
+        Assert.That(environ, Does.Contain("DOTNET_EnableWriteXorExecute=0"));
+        Assert.That(environ, Does.Contain("DOTNET_EnableDiagnostics=0"));
+
+        // R1: every thread of the runtime has the handled signals blocked, so only the signalfd sees them.
+        ulong handled = (1UL << (1 - 1)) | (1UL << (2 - 1)) | (1UL << (10 - 1)) | (1UL << (15 - 1)) | (1UL << (17 - 1));
+        foreach (string task in Directory.GetDirectories($"/proc/{server.Pid}/task"))
+        {
+            string blk = File.ReadAllLines(Path.Combine(task, "status")).First(l => l.StartsWith("SigBlk:"));
+            ulong mask = Convert.ToUInt64(blk.Split('\t')[1], 16);
+            Assert.That(mask & handled, Is.EqualTo(handled), $"{task}: {blk}");
+        }
+
+        // R2: no thread pool, no signal-handling thread: the threads are the runtime's fixed few.
+        var names = Directory.GetDirectories($"/proc/{server.Pid}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).ToList();
+        Assert.That(names, Has.None.Match(new Regex("TP Worker|SigHandler|Tiered|Background|EventPipe|Debugger", RegexOptions.IgnoreCase)),
+            string.Join(", ", names));
+    }
+
+    [Test]
+    public void AChildHasDefaultHandlersAndNoParentDescriptors()
+    {
+        using var server = ServerProcess.StartEcho();
+        using var s = EchoClient.Connect(server.Port);
+        EchoClient.Line(s, "inspect");
+        int child = 0;
+        Assert.That(Wait.Until(() => (child = server.Children().FirstOrDefault()) != 0, 5000), Is.True);
+        var status = File.ReadAllLines($"/proc/{child}/status").ToDictionary(l => l.Split(':')[0], l => l.Split('\t').Last());
+        Assert.That(status["SigBlk"], Is.EqualTo("0000000000000000"), "nothing blocked");
+        // Signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID); sigaction() refuses to touch them.
+        ulong caught = Convert.ToUInt64(status["SigCgt"], 16) & ~(3UL << 31);
+        Assert.That(caught, Is.Zero, $"no runtime handler left: SigCgt {status["SigCgt"]}");
+        Assert.That(Convert.ToUInt64(status["SigIgn"], 16) & (1UL << 12), Is.Not.Zero, "SIGPIPE ignored");
+        var targets = Directory.GetFiles($"/proc/{child}/fd").Select(f => new FileInfo(f).LinkTarget ?? "").ToList();
+        Assert.That(targets, Has.None.Contains("signalfd"), "signalfd closed");
+        Assert.That(targets.Count(t => t.StartsWith("socket:")), Is.EqualTo(1), "only the connection, not the listener");
+    }
+
+    [Test]
+    public void NoUnsafeCodeOutsideTheInteropFolder()
+    {
+        var offenders = Directory.GetFiles(Path.Combine(Repo.Root, "lib"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}Interop{Path.DirectorySeparatorChar}")
+                        && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"\bunsafe\b|\bfixed\s*\("))
+            .ToList();
+        Assert.That(offenders, Is.Empty);
+    }
+}

@@ -1,0 +1,43 @@
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>Many connections leave no zombie and no descriptor behind.</summary>
+[TestFixture]
+public class LeakTests
+{
+    [Test]
+    public void TwoThousandConnectionsFromEightClientsLeakNothing()
+    {
+        using var server = ServerProcess.StartEcho();
+        EchoClient.RoundTrip(server.Port, [0]); // first connection: the log is open, everything warmed
+        Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True);
+        int fdsBefore = ProcFs.FdCount(server.Pid);
+
+        int errors = 0;
+        var clients = Enumerable.Range(0, 8).Select(c => Task.Run(() =>
+        {
+            var rnd = new Random(c);
+            for (int i = 0; i < 250; i++)
+            {
+                byte[] data = new byte[rnd.Next(1, 4096)];
+                rnd.NextBytes(data);
+                try
+                {
+                    if (!EchoClient.RoundTrip(server.Port, data, 10000).AsSpan().SequenceEqual(data)) Interlocked.Increment(ref errors);
+                }
+                catch (Exception)
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        })).ToArray();
+        Assert.That(Task.WaitAll(clients, 120_000), Is.True, "2,000 connections within 2 minutes");
+
+        Assert.That(errors, Is.EqualTo(0));
+        Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True, "every child gone");
+        Assert.That(ProcFs.Zombies(server.Pid), Is.Empty);
+        Assert.That(ProcFs.FdCount(server.Pid), Is.EqualTo(fdsBefore), "the parent's descriptors");
+        Assert.That(server.CountLog(new(@"^child \d+ terminated, exit status 0$")), Is.EqualTo(2001));
+    }
+}

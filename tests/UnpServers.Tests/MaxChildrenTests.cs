@@ -1,0 +1,37 @@
+using System.Net.Sockets;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>--max-children: at the limit, connections wait in the backlog; none is refused.</summary>
+[TestFixture]
+public class MaxChildrenTests
+{
+    [Test]
+    public void TwoAreServedAtOnceAndTheOtherTwoAsSoonAsTheyLeave()
+    {
+        using var server = ServerProcess.StartEcho("--max-children", "2");
+        var first = new List<Socket>();
+        for (int i = 0; i < 2; i++)
+        {
+            var s = EchoClient.Connect(server.Port);
+            Assert.That(EchoClient.Line(s, $"first {i}"), Is.EqualTo($"first {i}\n"));
+            first.Add(s);
+        }
+        // Connected (the kernel completes the handshake from the backlog) but not served.
+        var waiting = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
+        foreach (Socket s in waiting) s.Send("waiting\n"u8.ToArray());
+        Thread.Sleep(700);
+        Assert.That(waiting.Select(s => s.Available), Is.All.EqualTo(0), "nobody serves the 3rd and 4th yet");
+        Assert.That(server.Children(), Has.Length.EqualTo(2));
+
+        foreach (Socket s in first) s.Dispose();
+
+        foreach (Socket s in waiting)
+        {
+            Assert.That(System.Text.Encoding.ASCII.GetString(EchoClient.ReadExactly(s, 8)), Is.EqualTo("waiting\n"));
+            s.Dispose();
+        }
+        Assert.That(server.CountLog(new("^connection from")), Is.EqualTo(4));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Net.Sockets;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>UNP 5.8-5.10: five clients close at the same moment.</summary>
+[TestFixture]
+public class ReapingTests
+{
+    private static void FiveClientsCloseTogether(ServerProcess server)
+    {
+        var clients = Enumerable.Range(0, 5).Select(_ => EchoClient.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "tcpcli04"), Is.EqualTo("tcpcli04\n"));
+        Assert.That(Wait.Until(() => server.Children().Length == 5, 5000), Is.True, "five children serve five clients");
+        foreach (Socket c in clients) c.Close(); // five FINs at once: five children exit together
+    }
+
+    [Test]
+    public void WaitpidLeavesNoZombie()
+    {
+        using var server = ServerProcess.StartEcho();
+        FiveClientsCloseTogether(server);
+        Thread.Sleep(500);
+        Assert.That(ProcFs.Zombies(server.Pid), Is.Empty, "zombies 500 ms after the clients closed");
+        Assert.That(server.CountLog(new(@"^child \d+ terminated, exit status 0$")), Is.EqualTo(5));
+    }
+
+    [Test]
+    public void ReapNoneLeavesExactlyFiveZombies()
+    {
+        using var server = ServerProcess.StartEcho("--reap", "none");
+        FiveClientsCloseTogether(server);
+        Assert.That(Wait.Until(() => ProcFs.Zombies(server.Pid).Length == 5, 5000), Is.True,
+            $"states: {string.Join(' ', server.Children().Select(ProcFs.State))}");
+        Thread.Sleep(200);
+        Assert.That(ProcFs.Zombies(server.Pid), Has.Length.EqualTo(5));
+        Assert.That(server.CountLog(new(@"terminated")), Is.EqualTo(0), "nothing reaps in tcpserv01");
+    }
+
+    [Test]
+    public void ReapWaitCollectsOnePerSignalAndKeepsServing()
+    {
+        using var server = ServerProcess.StartEcho("--reap", "wait");
+        FiveClientsCloseTogether(server);
+        Assert.That(Wait.Until(() => server.Children().All(c => ProcFs.State(c) == 'Z'), 5000), Is.True);
+        int reaped = server.CountLog(new(@"^child \d+ terminated"));
+        int zombies = ProcFs.Zombies(server.Pid).Length;
+        Assert.That(reaped + zombies, Is.EqualTo(5), "every child is either reaped or a zombie");
+        Assert.That(reaped, Is.GreaterThanOrEqualTo(1));
+        using var s = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(s, "still here"), Is.EqualTo("still here\n"));
+    }
+
+    [Test]
+    public void ReapIgnoreLetsTheKernelReap()
+    {
+        using var server = ServerProcess.StartEcho("--reap", "ignore");
+        FiveClientsCloseTogether(server);
+        Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True, "the kernel reaps: no zombie, no child");
+        server.Signal(Interop.LibC.SIGUSR1);
+        server.WaitForLog(new(@"^stats: accepted 5, active 0, reaped 5, peak active 5, fork failures 0$"), 5000);
+    }
+}

@@ -1,0 +1,54 @@
+namespace UnpServers.Tests.Support;
+
+/// <summary>What `ps` would show, read from /proc.</summary>
+public static class ProcFs
+{
+    public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>Direct children, zombies included.</summary>
+    public static int[] Children(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/task/{pid}/children")
+                       .Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
+        }
+        catch (IOException) { return []; }
+        catch (UnauthorizedAccessException) { return []; }
+    }
+
+    /// <summary>The ps STAT letter: R, S, Z, ...; '?' if the process is gone.</summary>
+    public static char State(int pid)
+    {
+        string? stat = Stat(pid);
+        return stat == null ? '?' : stat[stat.LastIndexOf(')') + 2];
+    }
+
+    public static int? ParentOf(int pid)
+    {
+        string? stat = Stat(pid);
+        if (stat == null) return null;
+        return int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0]);
+    }
+
+    public static string Comm(int pid) => Read($"/proc/{pid}/comm")?.Trim() ?? "";
+
+    public static int[] Zombies(int pid) => Children(pid).Where(c => State(c) == 'Z').ToArray();
+
+    public static int FdCount(int pid) => Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length;
+
+    public static long RssKb(int pid)
+    {
+        string line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    private static string? Stat(int pid) => Read($"/proc/{pid}/stat");
+
+    private static string? Read(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
+    }
+}

@@ -1,0 +1,33 @@
+using UnpServers.Interop;
+
+namespace UnpServers.Tests.Support;
+
+/// <summary>
+/// PID 1 on these machines does not reap orphans. The test process makes itself the
+/// subreaper of everything it starts, so a server's children that outlive it (the server
+/// killed first) come back to us and are reaped here instead of staying zombies.
+/// </summary>
+[SetUpFixture]
+public sealed class Reaping
+{
+    [OneTimeSetUp]
+    public void BecomeSubreaper()
+    {
+        if (LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+            Assert.Fail("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>Kills pid with SIGKILL (if alive) and reaps it if it became our child, within a deadline.</summary>
+    public static void KillAndReap(IEnumerable<int> pids, int timeoutMs = 3000)
+    {
+        var left = pids.ToList();
+        foreach (int pid in left) LibC.kill(pid, LibC.SIGKILL);
+        long deadline = Environment.TickCount64 + timeoutMs;
+        while (left.Count > 0 && Environment.TickCount64 < deadline)
+        {
+            // Reaped here (it became our child), or gone (its own parent reaped it).
+            left.RemoveAll(pid => LibC.waitpid(pid, out _, LibC.WNOHANG) == pid || !ProcFs.Exists(pid));
+            if (left.Count > 0) Thread.Sleep(10);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace UnpServers.Tests.Support;
+
+/// <summary>Runs a program from bin/ to completion, with a deadline.</summary>
+public static class Run
+{
+    public sealed record Result(int ExitCode, string StdOut, string StdErr);
+
+    public static Result Program(string program, IEnumerable<string> args, string? stdin = null, int timeoutMs = 15000)
+    {
+        var psi = new ProcessStartInfo(Repo.Program(program))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = stdin != null,
+            UseShellExecute = false,
+        };
+        foreach (string a in args) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (stdin != null)
+        {
+            p.StandardInput.Write(stdin);
+            p.StandardInput.Close();
+        }
+        if (!p.WaitForExit(timeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            p.WaitForExit(5000);
+            Assert.Fail($"{program} {string.Join(' ', args)} did not exit within {timeoutMs} ms");
+        }
+        p.WaitForExit();
+        return new Result(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
