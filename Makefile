@@ -8,13 +8,13 @@
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
 BIN      := bin
-PROGRAMS := servers/echosrv/echosrv.csproj
+PROGRAMS := servers/echosrv/echosrv.csproj clients/echocli/echocli.csproj
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test install uninstall demo stress clean
+.PHONY: all build test test-deps install uninstall demo stress clean
 
 all: build
 
@@ -24,7 +24,17 @@ build:
 	done
 	@echo "built: $$(cd $(BIN) && ls $(notdir $(basename $(PROGRAMS))) | tr '\n' ' ')in $(BIN)/"
 
-test: build
+# Tools the tests drive as real peers: socat (a non-.NET echo server). Installed if missing.
+TEST_TOOLS := socat
+test-deps:
+	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing for the tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq$$missing >/dev/null; \
+	fi
+
+test: build test-deps
 	$(DOTNET) test tests/UnpServers.Tests/UnpServers.Tests.csproj -c Release --nologo \
 	  --blame-hang-timeout 5m --logger "console;verbosity=normal"
 

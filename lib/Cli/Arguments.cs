@@ -40,7 +40,7 @@ public static class Arguments
             Console.Out.WriteLine(Version(program));
             Environment.Exit(0);
         }
-        Fail(program, Reason(errors[0]), result);
+        Fail(program, Reason<T>(errors[0]), result);
         return default!; // not reached
     }
 
@@ -61,14 +61,23 @@ public static class Arguments
         return null;
     }
 
+    /// <summary>The MetaName of the first required positional argument ("HOST").</summary>
+    private static string FirstRequiredValue<T>()
+        => typeof(T).GetProperties()
+               .Select(p => p.GetCustomAttributes(typeof(ValueAttribute), false).FirstOrDefault() as ValueAttribute)
+               .Where(v => v is { Required: true })
+               .OrderBy(v => v!.Index)
+               .Select(v => v!.MetaName)
+               .FirstOrDefault() ?? "argument";
+
     /// <summary>One line, naming the option as the user typed it.</summary>
-    private static string Reason(Error error) => error switch
+    private static string Reason<T>(Error error) => error switch
     {
         UnknownOptionError u => $"unknown option '{(u.Token.Length == 1 ? "-" : "--")}{u.Token}'",
         BadFormatConversionError b when b.NameInfo.LongName.Length > 0 => $"invalid value for --{b.NameInfo.LongName}",
         MissingValueOptionError m => $"option --{m.NameInfo.LongName} needs a value",
         MissingRequiredOptionError r when r.NameInfo.LongName.Length > 0 => $"missing required option --{r.NameInfo.LongName}",
-        MissingRequiredOptionError r => $"missing {r.NameInfo.NameText}",
+        MissingRequiredOptionError => $"missing {FirstRequiredValue<T>()}",
         RepeatedOptionError r => $"option --{r.NameInfo.LongName} given twice",
         _ => SentenceBuilder.Create().FormatError(error),
     };

@@ -19,6 +19,8 @@ public sealed class ConcurrentServer
 {
     private const int MaxBackoffMs = 1600;
     private const int StopGraceMs = 5000;
+    /// <summary>Accepts per wake-up, so SIGCHLD is read (and zombies reaped) between bursts.</summary>
+    private const int AcceptBurst = 16;
 
     private readonly ServerOptions _options;
     private readonly ConnectionService _service;
@@ -134,7 +136,7 @@ public sealed class ConcurrentServer
     {
         sockaddr_storage cliaddr = default;
         Span<byte> host = stackalloc byte[LibC.INET6_ADDRSTRLEN];
-        while (_children.Running < _options.MaxChildren)
+        for (int burst = 0; burst < AcceptBurst && _children.Running < _options.MaxChildren; burst++)
         {
             uint clilen = 128;
             int connfd = LibC.accept4(_listenfd, ref cliaddr, ref clilen, LibC.SOCK_CLOEXEC);

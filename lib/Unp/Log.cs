@@ -29,6 +29,13 @@ public static class Log
     public static void Info(string message) => Info(Line().Add(message));
 
     public static void Error(string message) => Error(Line().Add(message));
+
+    /// <summary>Logs "what: strerror (ENAME)" as an error and returns 1, the failing exit status.</summary>
+    public static int ErrorAndFail(string what, int errnum)
+    {
+        Error(Line().Add(what).AddErrno(errnum));
+        return 1;
+    }
 }
 
 /// <summary>A line being built in a fixed buffer; a too-long line is cut, never overflows.</summary>

@@ -1,0 +1,50 @@
+using CommandLine;
+using UnpServers.Clients;
+
+namespace UnpServers.EchoCli;
+
+public sealed class Options
+{
+    public static string UsageLine => "echocli HOST [--port N] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0]";
+
+    [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name (every address is tried in turn).")]
+    public string Host { get; set; } = "";
+
+    [Option('p', "port", Default = 9877, HelpText = "Server port (UNP's SERV_PORT).")]
+    public int Port { get; set; }
+
+    [Option('n', "connections", Default = 1,
+        HelpText = "UNP 5.8 tcpcli04: open N connections, send one line on each, then close them all at once (the zombie lesson).")]
+    public int Connections { get; set; }
+
+    [Option("sigpipe-demo",
+        HelpText = "UNP 5.13 tcpcli11: write each line as 1 byte, sleep 1 s, then the rest. After the server's child is killed, the second write meets a RST.")]
+    public bool SigpipeDemo { get; set; }
+
+    [Option("sigpipe", Default = SigpipeAction.Ignore,
+        HelpText = "ignore: a write to a reset socket reports EPIPE; default: the process dies of SIGPIPE (exit 141).")]
+    public SigpipeAction Sigpipe { get; set; }
+
+    [Option("linger0", HelpText = "UNP 7.5: at EOF, close with SO_LINGER {1, 0}, so the server's child reads a RST (ECONNRESET), not a FIN.")]
+    public bool Linger0 { get; set; }
+
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
+        if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
+        if (Connections < 1) return $"-n must be 1 or more, not {Connections}";
+        if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
+        if (SigpipeDemo && Linger0) return "--sigpipe-demo and --linger0 are separate lessons; choose one";
+        return null;
+    }
+
+    public EchoClientOptions ToClientOptions() => new()
+    {
+        Host = Host,
+        Port = Port,
+        Connections = Connections,
+        SigpipeDemo = SigpipeDemo,
+        Sigpipe = Sigpipe,
+        Linger0 = Linger0,
+    };
+}

@@ -1,0 +1,43 @@
+using CommandLine;
+
+namespace UnpServers.Stress;
+
+public sealed class Options
+{
+    public static string UsageLine => "unp-stress --server bin/echosrv [--connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
+
+    [Option("server", Required = true, HelpText = "The echo server to soak (bin/echosrv).")]
+    public string Server { get; set; } = "";
+
+    [Option("server-args", Default = "", HelpText = "Extra arguments for the server, space-separated.")]
+    public string ServerArgs { get; set; } = "";
+
+    [Option("connections", Default = 100_000, HelpText = "Connections in all.")]
+    public int Connections { get; set; }
+
+    [Option("clients", Default = 16, HelpText = "Concurrent clients.")]
+    public int Clients { get; set; }
+
+    [Option("max-payload", Default = 16384, HelpText = "Each connection sends 1..N random bytes and checks the echo.")]
+    public int MaxPayload { get; set; }
+
+    [Option("kill-every", Default = 20, HelpText = "Milliseconds between kills of a random child (SIGTERM and SIGKILL in turn); 0: no kills.")]
+    public int KillEveryMs { get; set; }
+
+    [Option("max-seconds", Default = 900, HelpText = "Stop starting connections after this long; the run then fails as incomplete.")]
+    public int MaxSeconds { get; set; }
+
+    [Option("io-timeout", Default = 10, HelpText = "Seconds a client waits for its echo before calling the connection hung.")]
+    public int IoTimeoutSeconds { get; set; }
+
+    public string? Validate()
+    {
+        if (Connections < 1000) return "--connections must be at least 1000 (RSS is compared with its value after the first 1,000)";
+        if (Clients < 1) return "--clients must be 1 or more";
+        if (MaxPayload < 1) return "--max-payload must be 1 or more";
+        if (KillEveryMs < 0) return "--kill-every must be 0 or more";
+        if (MaxSeconds < 1 || IoTimeoutSeconds < 1) return "--max-seconds and --io-timeout must be 1 or more";
+        if (!File.Exists(Server)) return $"--server {Server}: no such file (run make)";
+        return null;
+    }
+}
