@@ -8,7 +8,7 @@
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
 BIN      := bin
-PROGRAMS := servers/echosrv/echosrv.csproj clients/echocli/echocli.csproj
+PROGRAMS := servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -35,8 +35,7 @@ test-deps:
 	fi
 
 test: build test-deps
-	$(DOTNET) test tests/UnpServers.Tests/UnpServers.Tests.csproj -c Release --nologo \
-	  --blame-hang-timeout 5m --logger "console;verbosity=normal"
+	./scripts/run-tests.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib/unpservers $(DESTDIR)$(PREFIX)/bin

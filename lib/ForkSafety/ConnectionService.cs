@@ -10,6 +10,9 @@ public abstract class ConnectionService
     /// <summary>Close a connection idle this long (milliseconds); 0: never.</summary>
     public int IdleTimeoutMs { get; set; }
 
-    /// <summary>Serves connfd until done; the result is the child's exit status.</summary>
-    public abstract int Serve(int connfd);
+    /// <summary>
+    /// Serves one connection until done; the result is the child's exit status. infd and
+    /// outfd are the same socket after accept(), and may differ under a super-server (--inetd).
+    /// </summary>
+    public abstract int Serve(int infd, int outfd);
 }

@@ -1,9 +1,10 @@
-// Fork-safety R3 and R4: the fork itself and everything the child runs.
+// Fork-safety R3, R4 and R5: the fork itself and everything the child runs.
 // This file is the whole child path; check it line by line against docs/fork-safety.md.
 //   - fork with every signal blocked (R3);
 //   - in the child: reset the runtime's handlers, set SIGPIPE, close the parent's
 //     descriptors, then restore the mask (R3);
-//   - serve without allocating or throwing, and end with _exit() (R4).
+//   - then either serve without allocating or throwing and end with _exit() (R4),
+//     or execve() a fresh process with the connection on fd 0 and 1 (R5).
 // Everything here was JIT-compiled and every P/Invoke bound by PreJit before the first fork.
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
@@ -24,6 +25,9 @@ public static class ForkPath
 
     public const string ReportAllocationsVariable = "UNPSERVERS_CHILD_ALLOC_REPORT";
 
+    /// <summary>Exit status of a child whose execve() failed, as a shell reports it.</summary>
+    public const int ExecFailed = 127;
+
     /// <summary>
     /// Called once, before PreJit and the first fork.
     /// closeInChild: the listening socket and the signalfd, which the child must not hold.
@@ -39,50 +43,74 @@ public static class ForkPath
     }
 
     /// <summary>
-    /// Forks a child that serves connfd and exits. Returns the child's pid in the parent,
-    /// or -1 with errno. Never returns in the child.
+    /// Forks a child that serves connfd in this program and exits (R4). Returns the
+    /// child's pid in the parent, or -1 with errno. Never returns in the child.
     /// </summary>
     public static int ForkAndServe(int connfd, ConnectionService service)
     {
-        // R3: every signal blocked across fork(), so no handler runs in the child before reset.
+        int pid = Fork();
+        if (pid != 0) return pid;
+
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        ChildPrologue();
+        // R4: the service allocates nothing and throws nothing.
+        int status = service.Serve(connfd, connfd);
+        if (ReportAllocations)
+            Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
+                               .Add(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore).Add(" bytes"u8));
+        // R4: never return into the runtime or run its shutdown: _exit() straight away.
+        LibC._exit(status);
+        return 0;
+    }
+
+    /// <summary>
+    /// Forks a child that execs plan with connfd as its stdin and stdout (R5, the inetd
+    /// pattern of UNP 13.5). Returns the child's pid in the parent, or -1 with errno.
+    /// </summary>
+    public static int ForkAndExec(int connfd, ExecPlan plan)
+    {
+        int pid = Fork();
+        if (pid != 0) return pid;
+
+        ChildPrologue();
+        LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0 and 1: they survive execve
+        LibC.dup2(connfd, 1);
+        if (connfd > 1) LibC.close(connfd);
+        LibC.execve(plan);
+        Log.Error(Log.Line().Add("execve error: "u8).AddErrno(Errno.Last));
+        LibC._exit(ExecFailed);
+        return 0;
+    }
+
+    /// <summary>R3: fork() with every signal blocked, so that no handler runs in the child before the reset.</summary>
+    private static int Fork()
+    {
         LibC.sigprocmask(LibC.SIG_SETMASK, s_allSignals, out sigset_t parentMask);
         int pid = LibC.fork();
-        if (pid == 0) RunChild(connfd, service);
+        if (pid == 0) return 0; // the child unblocks in ChildPrologue, after the reset
         int err = Errno.Last;
         LibC.sigprocmask(LibC.SIG_SETMASK, parentMask);
         Marshal.SetLastPInvokeError(err);
         return pid;
     }
 
-    [DoesNotReturn]
-    private static void RunChild(int connfd, ConnectionService service)
+    /// <summary>R3: make the child an ordinary process of its own before it does anything.</summary>
+    private static void ChildPrologue()
     {
-        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-
-        // R3: the runtime's handlers write to a pipe only the parent's threads read; a
-        // signal sent to this child would end up telling the parent. Back to SIG_DFL.
+        // The runtime's handlers write to a pipe only the parent's threads read: a signal
+        // sent to this child would end up telling the parent. Back to SIG_DFL.
         ResetRuntimeHandlers();
         SetHandler(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
 
-        // R3: the child does not accept, and the parent's signals are not its business.
+        // The child does not accept, and the parent's signals are not its business.
         for (int i = 0; i < s_closeInChild.Length; i++) LibC.close(s_closeInChild[i]);
 
-        // R3: now that the handlers are the defaults, unblock: TERM, INT, KILL end this child only.
+        // Now that the handlers are the defaults, unblock: TERM, INT, KILL end this child only.
         LibC.sigprocmask(LibC.SIG_SETMASK, s_childMask);
-
-        // R4: the service allocates nothing and throws nothing.
-        int status = service.Serve(connfd);
-
-        if (ReportAllocations)
-            Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
-                               .Add(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore).Add(" bytes"u8));
-
-        // R4: never return into the runtime or run its shutdown: _exit() straight away.
-        LibC._exit(status);
     }
 
     /// <summary>Sets SIG_DFL for every signal whose handler is neither SIG_DFL nor SIG_IGN.</summary>
-    private static void ResetRuntimeHandlers()
+    public static void ResetRuntimeHandlers()
     {
         for (int sig = 1; sig < LibC.NSIG; sig++)
         {

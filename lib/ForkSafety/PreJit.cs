@@ -18,7 +18,7 @@ public static class PreJit
     /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
     public static void ChildPath(ConnectionService service)
     {
-        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno) };
+        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno) };
         for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
         foreach (Type type in types) Compile(type);
 
@@ -57,7 +57,7 @@ public static class PreJit
             Pair(out int a, out int b);
             LibC.write(b, "rehearsal\n"u8);
             LibC.shutdown(b, LibC.SHUT_WR);
-            service.Serve(a);
+            service.Serve(a, a);
             Span<byte> drain = stackalloc byte[64];
             LibC.read(b, drain);
             LibC.close(a);
@@ -67,16 +67,16 @@ public static class PreJit
             Pair(out a, out b);
             LibC.write(b, "x"u8);
             LibC.close(b);
-            service.Serve(a);
+            service.Serve(a, a);
             LibC.close(a);
 
             // A read error.
-            service.Serve(-1);
+            service.Serve(-1, -1);
 
             // An idle peer.
             Pair(out a, out b);
             service.IdleTimeoutMs = 1;
-            service.Serve(a);
+            service.Serve(a, a);
             LibC.close(a);
             LibC.close(b);
 

@@ -64,7 +64,7 @@ public static class RuntimeGuard
     }
 
     /// <summary>argv exactly as this process received it, argv[0] included.</summary>
-    private static List<byte[]> OwnArguments()
+    public static List<byte[]> OwnArguments()
     {
         byte[] cmdline = File.ReadAllBytes("/proc/self/cmdline");
         var argv = new List<byte[]>();

@@ -19,9 +19,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library)]
     public static partial int inet_pton(int af, byte* src, void* dst);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial byte* getpwnam(byte* name);
 }
 
 /// <summary>One result of getaddrinfo, copied out of libc's list.</summary>

@@ -99,3 +99,16 @@ public struct rlimit
     public ulong rlim_cur;
     public ulong rlim_max;
 }
+
+/// <summary>struct passwd (glibc, 64-bit).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public unsafe struct passwd
+{
+    public byte* pw_name;
+    public byte* pw_passwd;
+    public uint pw_uid;
+    public uint pw_gid;
+    public byte* pw_gecos;
+    public byte* pw_dir;
+    public byte* pw_shell;
+}

@@ -29,6 +29,7 @@ public sealed class ConcurrentServer
     private readonly Reaper _reaper;
     private int _listenfd = -1;
     private SignalQueue? _signals;
+    private ExecPlan? _execPlan;
     private long _acceptPausedUntil;
     private int _backoffMs;
 
@@ -45,12 +46,14 @@ public sealed class ConcurrentServer
     {
         try
         {
-            RuntimeGuard.EnsureForkSafeRuntime(); // R1: may re-execute this program
+            if (options.Concurrency != Concurrency.Iterative)
+                RuntimeGuard.EnsureForkSafeRuntime(); // R1: may re-execute this program
             return new ConcurrentServer(options, service).Serve();
         }
         catch (UnpException e)
         {
-            Log.Error(e.Message);
+            string? hint = e.Call == "bind" && e.Errno == LibC.EACCES ? Privileges.PrivilegedPortHint(options.Port) : null;
+            Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
             return 1;
         }
     }
@@ -58,12 +61,24 @@ public sealed class ConcurrentServer
     private int Serve()
     {
         _listenfd = TcpListen.Open(_options.Bind, _options.Port, _options.Backlog, out sockaddr_storage bound);
-        if (_options.LogFile != null) OpenLog(_options.LogFile);
+        if (_options.LogFile != null) Log.OpenFile(_options.LogFile);
+        if (_options.User != null) Privileges.DropTo(_options.User); // bound, so root is no longer needed
         _signals = SignalQueue.Open();
         _reaper.Install();
         _service.IdleTimeoutMs = _options.IdleTimeoutSeconds * 1000;
-        ForkPath.Prepare([_listenfd, _signals.Fd], sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
-        PreJit.ChildPath(_service);
+        if (_options.Concurrency == Concurrency.Exec)
+        {
+            var argv = new List<byte[]> { RuntimeGuard.OwnArguments()[0] };
+            argv.AddRange(_options.ExecArguments.Select(Encoding.UTF8.GetBytes));
+            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                                 .Select(e => $"{e.Key}={e.Value}").ToList();
+            _execPlan = new ExecPlan(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
+        }
+        if (_options.Concurrency != Concurrency.Iterative)
+        {
+            ForkPath.Prepare([_listenfd, _signals.Fd], sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
+            PreJit.ChildPath(_service);
+        }
 
         Log.Info($"listening on {Addresses.SockNtopHost(ref bound)}, port {Addresses.Port(ref bound)}, pid {LibC.getpid()}");
 
@@ -157,11 +172,23 @@ public sealed class ConcurrentServer
             _backoffMs = 0;
             _stats.Accepted++;
 
-            int n = Addresses.SockNtopHost(ref cliaddr, host);
-            Log.Info(Log.Line().Add("connection from "u8).Add(host[..Math.Max(n, 0)])
-                               .Add(", port "u8).Add(Addresses.Port(ref cliaddr)));
+            if (_options.Concurrency != Concurrency.Exec) // an exec'd child logs its peer itself (getpeername)
+            {
+                int n = Addresses.SockNtopHost(ref cliaddr, host);
+                Log.Info(Log.Line().Add("connection from "u8).Add(host[..Math.Max(n, 0)])
+                                   .Add(", port "u8).Add(Addresses.Port(ref cliaddr)));
+            }
 
-            int pid = ForkPath.ForkAndServe(connfd, _service); // the child never returns from here
+            if (_options.Concurrency == Concurrency.Iterative)
+            {
+                _service.Serve(connfd, connfd); // UNP 1.5: one client at a time, in the parent
+                LibC.close(connfd);
+                continue;
+            }
+
+            int pid = _options.Concurrency == Concurrency.Exec
+                ? ForkPath.ForkAndExec(connfd, _execPlan!)
+                : ForkPath.ForkAndServe(connfd, _service); // the child never returns from either
             if (pid < 0)
             {
                 int err = Errno.Last;
@@ -231,33 +258,10 @@ public sealed class ConcurrentServer
                               .Add(", peak active "u8).Add(_stats.PeakActive)
                               .Add(", fork failures "u8).Add(_stats.ForkFailures));
 
-    private static int _logFd = -1;
-
-    private static void OpenLog(string path)
-    {
-        int fd = LibC.open(Encoding.UTF8.GetBytes(path + "\0"), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
-        if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {path}: {Errno.Describe(Errno.Last)}");
-        _logFd = fd;
-        Log.InfoFd = Log.ErrorFd = fd;
-    }
-
-    /// <summary>SIGHUP: logrotate has moved the file; open it again under its name, same descriptor number.</summary>
+    /// <summary>SIGHUP: logrotate has moved the --log file; open it again under its name.</summary>
     private void ReopenLog()
     {
-        if (_options.LogFile == null)
-        {
-            Log.Info("received SIGHUP; no --log file to reopen");
-            return;
-        }
-        int fd = LibC.open(Encoding.UTF8.GetBytes(_options.LogFile + "\0"), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4);
-        if (fd < 0)
-        {
-            Log.Error($"open error for {_options.LogFile}: {Errno.Describe(Errno.Last)}");
-            return;
-        }
-        LibC.dup2(fd, _logFd); // dup2 clears FD_CLOEXEC on the copy: set it again
-        LibC.fcntl(_logFd, LibC.F_SETFD, LibC.FD_CLOEXEC);
-        LibC.close(fd);
-        Log.Info("received SIGHUP; log reopened");
+        if (_options.LogFile == null) Log.Info("received SIGHUP; no --log file to reopen");
+        else if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
     }
 }

@@ -13,6 +13,17 @@ public enum ReapMode
     Ignore,
 }
 
+/// <summary>Who serves a connection: UNP's iterative server (1.5), fork (4.8), or fork and exec (4.7, 13.5).</summary>
+public enum Concurrency
+{
+    /// <summary>The parent itself, one client at a time (daytimetcpsrv).</summary>
+    Iterative,
+    /// <summary>A forked child running this program's service (tcpserv04).</summary>
+    Fork,
+    /// <summary>A forked child that execs this program again, with the connection on fd 0 and 1.</summary>
+    Exec,
+}
+
 /// <summary>Settings of a concurrent server; the programs fill them from their options.</summary>
 public sealed record ServerOptions
 {
@@ -23,4 +34,9 @@ public sealed record ServerOptions
     public int MaxChildren { get; init; } = 256;
     public int IdleTimeoutSeconds { get; init; }
     public string? LogFile { get; init; }
+    public Concurrency Concurrency { get; init; } = Concurrency.Fork;
+    /// <summary>With Concurrency.Exec: the arguments after argv[0] of the exec'd program (its --inetd mode).</summary>
+    public IReadOnlyList<string> ExecArguments { get; init; } = [];
+    /// <summary>Drop to this user (and its groups) after binding, before accepting.</summary>
+    public string? User { get; init; }
 }

@@ -11,20 +11,20 @@ public sealed class StrEcho : ConnectionService
     /// <summary>Bytes moved per read(2). Not a line limit: any byte stream is echoed whole.</summary>
     public const int BufferSize = 16384;
 
-    public override int Serve(int sockfd)
+    public override int Serve(int infd, int outfd)
     {
         Span<byte> buf = stackalloc byte[BufferSize];
         for (;;)
         {
-            if (IdleTimeoutMs > 0 && Io.WaitReadable(sockfd, IdleTimeoutMs) == 0)
+            if (IdleTimeoutMs > 0 && Io.WaitReadable(infd, IdleTimeoutMs) == 0)
             {
                 Log.Info(Log.Line().Add("str_echo: idle for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));
                 return 0;
             }
-            nint n = LibC.read(sockfd, buf);
+            nint n = LibC.read(infd, buf);
             if (n > 0)
             {
-                if (Io.Writen(sockfd, buf[..(int)n]) < 0) return Failed("str_echo: write error: "u8, Errno.Last);
+                if (Io.Writen(outfd, buf[..(int)n]) < 0) return Failed("str_echo: write error: "u8, Errno.Last);
                 continue;
             }
             if (n == 0) return 0; // the client's FIN (UNP 5.7)

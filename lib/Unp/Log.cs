@@ -30,6 +30,47 @@ public static class Log
 
     public static void Error(string message) => Error(Line().Add(message));
 
+    private static string? s_path;
+    private static int s_fileFd = -1;
+
+    /// <summary>--log FILE: every line, information and errors, is appended to FILE from now on.</summary>
+    public static void OpenFile(string path)
+    {
+        int fd = OpenAppend(path);
+        if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {path}: {Errno.Describe(Errno.Last)}");
+        (s_path, s_fileFd) = (path, fd);
+        InfoFd = ErrorFd = fd;
+    }
+
+    /// <summary>
+    /// SIGHUP after logrotate moved the file: open it again under its name, on the same
+    /// descriptor number. Returns false (and logs why) if there is no file or it cannot be opened.
+    /// </summary>
+    public static bool ReopenFile()
+    {
+        if (s_path == null) return false;
+        int fd = OpenAppend(s_path);
+        if (fd < 0)
+        {
+            Error($"open error for {s_path}: {Errno.Describe(Errno.Last)}");
+            return false;
+        }
+        LibC.dup2(fd, s_fileFd);
+        LibC.fcntl(s_fileFd, LibC.F_SETFD, LibC.FD_CLOEXEC); // dup2 cleared it on the copy
+        LibC.close(fd);
+        return true;
+    }
+
+    /// <summary>Discards every line: under inetd, stderr is the client's connection.</summary>
+    public static void Discard()
+    {
+        int fd = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        if (fd >= 0) InfoFd = ErrorFd = fd;
+    }
+
+    private static int OpenAppend(string path)
+        => LibC.open(Encoding.UTF8.GetBytes(path + "\0"), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
+
     /// <summary>Logs "what: strerror (ENAME)" as an error and returns 1, the failing exit status.</summary>
     public static int ErrorAndFail(string what, int errnum)
     {

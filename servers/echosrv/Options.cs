@@ -5,7 +5,7 @@ namespace UnpServers.EchoSrv;
 
 public sealed class Options
 {
-    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--reap MODE] [--max-children N] [--idle-timeout S] [--log FILE]";
+    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--reap MODE] [--max-children N] [--idle-timeout S] [--log FILE] [--exec | --inetd]";
 
     [Option('p', "port", Default = 9877, HelpText = "TCP port (UNP's SERV_PORT is 9877; 0 picks a free one).")]
     public int Port { get; set; }
@@ -29,8 +29,15 @@ public sealed class Options
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]
     public string? Log { get; set; }
 
+    [Option("exec", HelpText = "Fork, then exec a fresh echosrv --inetd with the connection on fd 0 and 1 (UNP 4.7; the runtime-supported pattern).")]
+    public bool Exec { get; set; }
+
+    [Option("inetd", HelpText = "Serve the one connection already on stdin/stdout (under inetd, tcpserver, socat or systemd Accept=yes).")]
+    public bool Inetd { get; set; }
+
     public string? Validate()
     {
+        if (Exec && Inetd) return "--exec and --inetd exclude each other";
         if (Port is < 0 or > 65535) return $"--port must be 0..65535, not {Port}";
         if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
         if (MaxChildren < 1) return $"--max-children must be 1 or more, not {MaxChildren}";
@@ -47,5 +54,15 @@ public sealed class Options
         MaxChildren = MaxChildren,
         IdleTimeoutSeconds = IdleTimeout,
         LogFile = Log,
+        Concurrency = Exec ? Concurrency.Exec : Concurrency.Fork,
+        ExecArguments = InetdArguments(),
     };
+
+    /// <summary>What an exec'd child is told: serve stdin/stdout, with the same timeout and log.</summary>
+    private string[] InetdArguments()
+    {
+        var a = new List<string> { "--inetd", "--idle-timeout", IdleTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (Log != null) a.AddRange(["--log", Path.GetFullPath(Log)]);
+        return [.. a];
+    }
 }

@@ -5,4 +5,6 @@ using UnpServers.Server;
 using UnpServers.Services;
 
 var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
-return ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());
+return options.Inetd
+    ? InetdServer.Run(new StrEcho(), options.Log, options.IdleTimeout)
+    : ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());

@@ -2,14 +2,15 @@ using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
-/// <summary>str_echo returns every byte as it came, whatever it is.</summary>
-[TestFixture]
-public class EchoTests
+/// <summary>str_echo returns every byte as it came, whatever it is: in a forked child, and in an exec'd one.</summary>
+[TestFixture("fork")]
+[TestFixture("exec")]
+public class EchoTests(string mode)
 {
     private ServerProcess _server = null!;
 
     [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho();
+    public void StartServer() => _server = ServerProcess.StartEcho(Modes.Args(mode));
 
     [OneTimeTearDown]
     public void StopServer() => _server.Dispose();

@@ -15,20 +15,22 @@ public class ReapingTests
         foreach (Socket c in clients) c.Close(); // five FINs at once: five children exit together
     }
 
-    [Test]
-    public void WaitpidLeavesNoZombie()
+    [TestCase("fork")]
+    [TestCase("exec")]
+    public void WaitpidLeavesNoZombie(string mode)
     {
-        using var server = ServerProcess.StartEcho();
+        using var server = ServerProcess.StartEcho(Modes.Args(mode));
         FiveClientsCloseTogether(server);
         Thread.Sleep(500);
         Assert.That(ProcFs.Zombies(server.Pid), Is.Empty, "zombies 500 ms after the clients closed");
         Assert.That(server.CountLog(new(@"^child \d+ terminated, exit status 0$")), Is.EqualTo(5));
     }
 
-    [Test]
-    public void ReapNoneLeavesExactlyFiveZombies()
+    [TestCase("fork")]
+    [TestCase("exec")]
+    public void ReapNoneLeavesExactlyFiveZombies(string mode)
     {
-        using var server = ServerProcess.StartEcho("--reap", "none");
+        using var server = ServerProcess.StartEcho([.. Modes.Args(mode), "--reap", "none"]);
         FiveClientsCloseTogether(server);
         Assert.That(Wait.Until(() => ProcFs.Zombies(server.Pid).Length == 5, 5000), Is.True,
             $"states: {string.Join(' ', server.Children().Select(ProcFs.State))}");

@@ -8,13 +8,15 @@ namespace UnpServers.Tests;
 [TestFixture]
 public class SignalTests
 {
-    [TestCase(LibC.SIGTERM, "SIGTERM")]
-    [TestCase(LibC.SIGKILL, "SIGKILL")]
-    [TestCase(LibC.SIGINT, "SIGINT")]
-    [TestCase(LibC.SIGHUP, "SIGHUP")]
-    public void KillingAChildEndsThatChildOnly(int sig, string name)
+    [TestCase("fork", LibC.SIGTERM, "SIGTERM")]
+    [TestCase("fork", LibC.SIGKILL, "SIGKILL")]
+    [TestCase("fork", LibC.SIGINT, "SIGINT")]
+    [TestCase("fork", LibC.SIGHUP, "SIGHUP")]
+    [TestCase("exec", LibC.SIGTERM, "SIGTERM")]
+    [TestCase("exec", LibC.SIGKILL, "SIGKILL")]
+    public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
-        using var server = ServerProcess.StartEcho();
+        using var server = ServerProcess.StartEcho(Modes.Args(mode));
         using var victim = EchoClient.Connect(server.Port);
         using var other = EchoClient.Connect(server.Port);
         EchoClient.Line(victim, "victim");

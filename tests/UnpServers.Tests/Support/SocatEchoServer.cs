@@ -6,7 +6,8 @@ using UnpServers.Interop;
 namespace UnpServers.Tests.Support;
 
 /// <summary>
-/// A non-.NET echo server: socat forking `cat` per connection. `make test` installs socat
+/// A super-server: socat accepting and forking a program per connection; with `cat`, a
+/// non-.NET echo server. `make test` installs socat
 /// (see the Makefile's test-deps). Killed and reaped on Dispose.
 /// </summary>
 public sealed class SocatEchoServer : IDisposable
@@ -20,7 +21,8 @@ public sealed class SocatEchoServer : IDisposable
         Port = port;
     }
 
-    public static SocatEchoServer Start()
+    /// <param name="exec">The program socat runs per connection, on the connection (default: cat).</param>
+    public static SocatEchoServer Start(string exec = "cat")
     {
         string? socat = new[] { "/usr/bin/socat", "/usr/local/bin/socat", "/bin/socat" }.FirstOrDefault(File.Exists);
         if (socat == null) Assert.Fail("socat is not installed: run `make test-deps` (as root) or `apt-get install socat`");
@@ -28,7 +30,7 @@ public sealed class SocatEchoServer : IDisposable
         {
             int port = FreePort();
             var psi = new ProcessStartInfo(socat!) { UseShellExecute = false, RedirectStandardError = true };
-            foreach (string a in new[] { $"TCP-LISTEN:{port},reuseaddr,fork", "EXEC:cat" }) psi.ArgumentList.Add(a);
+            foreach (string a in new[] { $"TCP-LISTEN:{port},reuseaddr,fork", $"EXEC:{exec}" }) psi.ArgumentList.Add(a);
             var p = Process.Start(psi)!;
             p.ErrorDataReceived += (_, _) => { };
             p.BeginErrorReadLine();

@@ -1,0 +1,24 @@
+using CommandLine;
+
+namespace UnpServers.DaytimeCli;
+
+public sealed class Options
+{
+    public static string UsageLine => "daytimecli HOST [--port N] [--count]";
+
+    [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name.")]
+    public string Host { get; set; } = "";
+
+    [Option('p', "port", Default = 13, HelpText = "Server port (daytime is 13).")]
+    public int Port { get; set; }
+
+    [Option("count", HelpText = "UNP exercise 1.5: after the reply, print counter = N, the number of reads it took.")]
+    public bool Count { get; set; }
+
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
+        if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
+        return null;
+    }
+}
