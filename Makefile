@@ -4,6 +4,7 @@
 #   make install PREFIX=/usr/local
 #   make demo            echosrv + echocli on a free port, with ps and ss views
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
+#   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
 
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
@@ -14,7 +15,9 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-deps install uninstall demo stress clean
+LABS := $(basename $(notdir $(filter-out labs/lib.sh,$(wildcard labs/*.sh))))
+
+.PHONY: all build test test-deps install uninstall demo stress labs clean
 
 all: build
 
@@ -24,10 +27,11 @@ build:
 	done
 	@echo "built: $$(cd $(BIN) && ls $(notdir $(basename $(PROGRAMS))) | tr '\n' ' ')in $(BIN)/"
 
-# Tools the tests drive as real peers: socat (a non-.NET echo server). Installed if missing.
-TEST_TOOLS := socat
+# Tools the tests and labs drive, as command:package. socat is a non-.NET echo server and
+# a super-server; ss and ps are what the labs show. Installed if missing.
+TEST_TOOLS := socat:socat ss:iproute2 ps:procps setpriv:util-linux
 test-deps:
-	@missing=""; for t in $(TEST_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@missing=""; for tp in $(TEST_TOOLS); do command -v $${tp%%:*} >/dev/null || missing="$$missing $${tp#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing for the tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
@@ -51,6 +55,17 @@ uninstall:
 
 demo: build
 	./scripts/demo.sh $(BIN)
+
+# The UNP chapter-5 experiments, each one command that checks itself: make labs, make lab-zombies, ...
+labs: build test-deps
+	@failed=""; for l in $(LABS); do \
+	  echo "################ lab $$l"; \
+	  BIN=$(CURDIR)/$(BIN) bash labs/$$l.sh || failed="$$failed $$l"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "labs failed:$$failed"; exit 1; else echo "labs: all $(words $(LABS)) passed"; fi
+
+lab-%: build test-deps
+	BIN=$(CURDIR)/$(BIN) bash labs/$*.sh
 
 stress: build
 	$(DOTNET) run --project tests/stress/UnpServers.Stress.csproj -c Release -- --server $(BIN)/echosrv $(STRESS_ARGS)

@@ -1,4 +1,4 @@
-// UNP's concurrent server (tcpserv04, figure 5.12), with its main loop turned inside out
+// UNP's concurrent server (tcpserv04, UNP 5.10), with its main loop turned inside out
 // for .NET: one poll() over the listening socket and a signalfd, so accept(), SIGCHLD
 // and the stop signals are all handled on the one managed thread (fork-safety R2).
 //
@@ -160,7 +160,12 @@ public sealed class ConcurrentServer
                 int err = Errno.Last;
                 if (err == LibC.EAGAIN) return;   // the queue is empty
                 if (err == LibC.EINTR) continue;  // UNP 5.9: restart the interrupted accept
-                if (err == LibC.ECONNABORTED || err == LibC.EPROTO) continue; // UNP 5.11: the client reset before accept
+                if (err == LibC.ECONNABORTED || err == LibC.EPROTO)
+                {
+                    // UNP 5.11: the client reset the connection before we accepted it. Say so, and go on.
+                    Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));
+                    continue;
+                }
                 if (err == LibC.EMFILE || err == LibC.ENFILE || err == LibC.ENOBUFS || err == LibC.ENOMEM)
                 {
                     Log.Error(Log.Line().Add("accept error: "u8).AddErrno(err));

@@ -27,7 +27,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
                 break;
             case ReapMode.Wait:
                 // tcpserv03: exactly one wait() per notification. Notifications that arrived
-                // together were merged into one, so some zombies stay (UNP figure 5.10).
+                // together were merged into one, so some zombies stay (UNP 5.10).
                 NoteZombies();
                 bool exitNotice = info.ssi_code is LibC.CLD_EXITED or LibC.CLD_KILLED or LibC.CLD_DUMPED;
                 if (exitNotice && children.Count > children.Running)

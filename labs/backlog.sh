@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# UNP 4.5: how many connections does the kernel queue for a listen() backlog of 0..14,
+# while the server does not call accept()?
+source "$(dirname "$0")/lib.sh"
+unset LISTENQ
+
+# UNP figure 4.10, two of its columns: Linux 2.4.7, and the traditional BSD rule
+# 3 * backlog / 2 + 1 (MacOS 10.2.6, AIX 5.1).
+unp_linux=(3 4 5 6 7 8 9 10 11 12 13 14 15 16 17)
+unp_bsd=(1 2 4 5 7 8 10 11 13 14 16 17 19 20 22)
+
+# queued BACKLOG: connections the kernel completes for a listener that is not accepting.
+queued() {
+    start_server --backlog "$1" --max-children 1 > /dev/null
+    # One client takes the only child; at --max-children 1 the parent then stops calling accept().
+    open_client holder
+    client_send holder "hold"
+    wait_for "the holder's echo" grep -qx hold "$LAB_TMP/holder.out"
+    local ok=$LAB_TMP/ok.$1 tries=$(($1 + 6)) pids=() i
+    : > "$ok"
+    for i in $(seq "$tries"); do
+        # bash's /dev/tcp: connect() returns once the handshake completes, queued or not.
+        ( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && echo ok >> "$ok" && sleep 10 ) 2>/dev/null &
+        pids+=($!)
+    done
+    sleep 1.5 # those beyond the queue wait for SYN retransmissions that are dropped too
+    QUEUED=$(wc -l < "$ok")
+    RECVQ=$(ss -Htln "( sport = :$PORT )" | awk '{print $2}')
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
+    client_close holder
+    client_wait holder
+    stop_server
+    rm -f "$LAB_TMP/holder.in"
+}
+
+say "For each backlog, hold the server busy (--max-children 1), then open backlog + 6 connections and count those that complete."
+printf '\n   %-8s %-14s %-12s %-16s %s\n' backlog "measured here" "ss Recv-Q" "UNP: Linux 2.4.7" "UNP: 3b/2+1 (BSD)"
+measured=()
+for b in $(seq 0 14); do
+    queued "$b"
+    measured+=("$QUEUED")
+    printf '   %-8s %-14s %-12s %-16s %s\n' "$b" "$QUEUED" "$RECVQ" "${unp_linux[$b]}" "${unp_bsd[$b]}"
+done
+
+plus_one=1
+for b in $(seq 0 14); do [ "${measured[$b]}" -eq $((b + 1)) ] || plus_one=0; done
+say "What the numbers say"
+if [ "$plus_one" = 1 ]; then
+    note "This kernel ($(uname -r)) queued exactly backlog + 1 completed connections for every backlog, 0 included."
+else
+    note "This kernel ($(uname -r)) queued: ${measured[*]} (backlog 0..14)."
+fi
+note "UNP's Linux 2.4.7 column shows backlog + 3, and the BSD-derived systems 3 * backlog / 2 + 1: the book's"
+note "point is that the backlog was never an exact count. Linux today keeps two queues (UNP 4.5): half-open"
+note "connections (SYN received) in the SYN queue, sized by net.ipv4.tcp_max_syn_backlog and backed by SYN cookies,"
+note "and completed ones in the accept queue, which is full once it holds more than backlog entries: hence backlog + 1."
+note "When it is full the kernel drops the next SYN, and the client's connect() waits for its retransmissions: not refused, just late."
+note "ss shows the accept queue of a listener as Recv-Q (its length) and Send-Q (the backlog, capped by net.core.somaxconn)."
+
+for b in $(seq 0 14); do
+    [ "${measured[$b]}" -ge 1 ] || fail "backlog $b: nothing was queued"
+    [ "$b" -eq 0 ] || [ "${measured[$b]}" -ge "${measured[$((b - 1))]}" ] || fail "the queue shrank from backlog $((b - 1)) to $b"
+done
+check "a larger backlog never queues fewer connections, and backlog 0 still queues one" true
+check "this Linux queues backlog + 1 completed connections" test "$plus_one" = 1

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# UNP 5.12: the server's child is killed; its socket sends a FIN; the client notices; the parent serves on.
+source "$(dirname "$0")/lib.sh"
+
+start_server
+open_client c1
+client_send c1 "another line"
+wait_for "the echo came back" grep -qx "another line" "$LAB_TMP/c1.out"
+child=$(child_pids)
+show_ps
+
+say "Kill the child that serves this client."
+run kill "$child"
+client_wait c1
+status=$CLIENT_STATUS
+show_ss
+show_log
+note "echocli said: $(client_err c1)"
+note "Notice: killing the child closed its descriptors, so the kernel sent a FIN to the client. echocli waits in poll()"
+note "on both stdin and the socket (strcliselect02), so it sees the FIN at once and says the server terminated prematurely"
+note "(UNP's first str_cli, blocked in fgets, would only notice at the next line it typed)."
+check "echocli reported the premature termination" grep -qx "str_cli: server terminated prematurely" "$LAB_TMP/c1.err"
+check "echocli exited 1" test "$status" -eq 1
+check "the parent logged the child's death by SIGTERM" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
+
+say "The parent is still there, and serves a new client."
+reply=$(echo "still serving" | echocli 127.0.0.1 --port "$PORT")
+note "echocli printed: $reply"
+check "a new client is served" test "$reply" = "still serving"
+check "the parent is alive" kill -0 "$SRV_PID"

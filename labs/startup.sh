@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# UNP 5.6, normal startup: the listening parent, then a client, two ESTABLISHED ends and a child.
+source "$(dirname "$0")/lib.sh"
+
+say "Start the server. Before any client: one process, one socket in LISTEN."
+start_server
+show_ps
+show_ss
+check "the parent is alone (no child yet)" test "$(children)" -eq 0
+check "its socket is in LISTEN on port $PORT" test "$(ss_count listening)" -eq 1
+
+say "Start a client and type a line; leave the session open."
+open_client c1
+client_send c1 "hello"
+wait_for "the echo came back" grep -qx hello "$LAB_TMP/c1.out"
+note "echocli printed: $(client_out c1)"
+show_ps
+show_ss
+child=$(child_pids)
+note "Notice: a second echosrv, pid $child, whose PPID is the parent $SRV_PID: the child that fork() made for this connection."
+note "Notice: two ESTAB lines, the client's end (its ephemeral port -> $PORT) and the server's end (port $PORT -> the client's port)."
+note "The LISTEN socket is still there: the parent goes on accepting while its child serves."
+note "(STAT: the parent is 'Sl', multi-threaded, as every .NET process is; the child is 'S': fork() copies only the calling thread.)"
+check "exactly one child, whose parent is the server" test "$(children)" -eq 1 -a "$(awk '{print $4}' /proc/$child/stat)" = "$SRV_PID"
+check "two ESTABLISHED ends, one per side" test "$(ss_count established)" -eq 2
+check "the listener is still in LISTEN" test "$(ss_count listening)" -eq 1
+client_close c1

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# UNP 5.8-5.10: five connections close at once; what each way of reaping leaves behind.
+source "$(dirname "$0")/lib.sh"
+
+five_clients_close_together() {
+    run echocli -n 5 127.0.0.1 --port "$PORT" > /dev/null
+    sleep 0.5 # give the five children time to exit and the parent time to react
+}
+
+say "1. --reap none (tcpserv01): nothing calls wait, so every child becomes a zombie."
+start_server --reap none
+five_clients_close_together
+show_ps
+z=$(zombies)
+note "Notice: five children in state Z, <defunct>: they have exited, but their parent never asked for their status."
+check "five zombies" test "$z" -eq 5
+stop_server
+
+say "2. --reap wait (tcpserv03): one wait() per SIGCHLD."
+start_server --reap wait
+five_clients_close_together
+show_ps
+z=$(zombies)
+reaped=$(grep -Ec '^child [0-9]+ terminated' "$LOG" || true)
+show_log
+note "Measured: $reaped of the 5 children were reaped by wait(), $z remain zombies."
+if [ "$z" -gt 0 ]; then
+    note "Why: the five children exited at nearly the same moment. SIGCHLD is a standard signal, and standard"
+    note "signals are not queued: while one SIGCHLD was pending, the others merged into it. The server saw"
+    note "$reaped notifications, called wait() $reaped times, and $z zombies are left until the next SIGCHLD (UNP 5.10)."
+else
+    note "This time the five SIGCHLDs arrived far enough apart that each was seen on its own, so each got its wait()."
+    note "Run the lab again: when the exits coincide, notifications merge and zombies remain (UNP 5.10)."
+fi
+check "every child is either reaped or a zombie" test $((reaped + z)) -eq 5
+stop_server
+
+say "3. --reap waitpid (tcpserv04, the default): waitpid(-1, WNOHANG) in a loop at each SIGCHLD."
+start_server
+five_clients_close_together
+show_ps
+show_log
+z=$(zombies)
+note "Notice: no zombie. One notification may stand for five exits; the loop collects every one of them."
+check "no zombie" test "$z" -eq 0
+check "five children terminated" test "$(grep -Ec '^child [0-9]+ terminated, exit status 0$' "$LOG")" -eq 5
