@@ -5,6 +5,7 @@
 #   make demo            echosrv + echocli on a free port, with ps and ss views
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
+#   make bench           echosrv against a C fork-per-connection server, side by side
 
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
@@ -17,13 +18,18 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
 LABS := $(basename $(notdir $(filter-out labs/lib.sh,$(wildcard labs/*.sh))))
 
-.PHONY: all build test test-deps install uninstall demo stress labs clean
+.PHONY: all build test test-deps install uninstall demo stress labs bench clean
 
 all: build
 
+# ReadyToRun: the programs start from precompiled code instead of JIT-compiling it all
+# (see servers/ForkingServer.props for the one assembly left to the JIT, and why).
+RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+PUBLISH := -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true
+
 build:
 	@for p in $(PROGRAMS); do \
-	  $(DOTNET) publish $$p -c Release -o $(BIN) --nologo -v quiet -clp:NoSummary || exit 1; \
+	  $(DOTNET) publish $$p $(PUBLISH) -o $(BIN) --nologo -v quiet -clp:NoSummary || exit 1; \
 	done
 	@echo "built: $$(cd $(BIN) && ls $(notdir $(basename $(PROGRAMS))) | tr '\n' ' ')in $(BIN)/"
 
@@ -69,6 +75,17 @@ lab-%: build test-deps
 
 stress: build
 	$(DOTNET) run --project tests/stress/UnpServers.Stress.csproj -c Release -- --server $(BIN)/echosrv $(STRESS_ARGS)
+
+# The side-by-side benchmark (not part of make test): the C reference in bench/c, built
+# with the system's gcc -O2, against echosrv, under the same load generator.
+BENCH_BIN := bench/bin
+$(BENCH_BIN)/%: bench/c/%.c
+	@mkdir -p $(BENCH_BIN)
+	gcc -O2 -Wall -Wextra -o $@ $<
+
+bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli
+	$(DOTNET) run --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \
+	  --ours $(BIN)/echosrv --cserver $(BENCH_BIN)/tcpserv04 --echocli $(BIN)/echocli --ccli $(BENCH_BIN)/tcpcli $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BIN)

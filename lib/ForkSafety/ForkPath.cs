@@ -18,6 +18,7 @@ public static class ForkPath
     private static sigset_t s_allSignals;
     private static sigset_t s_childMask;
     private static int[] s_closeInChild = [];
+    private static int[] s_runtimeHandlers = [];
     private static bool s_sigpipeDefault;
 
     /// <summary>Diagnostic (R4 test): each child logs the bytes it allocated, which must be 0.</summary>
@@ -38,6 +39,7 @@ public static class ForkPath
         LibC.sigfillset(out s_allSignals);
         LibC.sigemptyset(out s_childMask); // a child starts with nothing blocked, as after a shell's fork
         s_closeInChild = closeInChild;
+        s_runtimeHandlers = RuntimeHandlers();
         s_sigpipeDefault = sigpipeDefault;
         ReportAllocations = Environment.GetEnvironmentVariable(ReportAllocationsVariable) == "1";
     }
@@ -99,7 +101,7 @@ public static class ForkPath
     {
         // The runtime's handlers write to a pipe only the parent's threads read: a signal
         // sent to this child would end up telling the parent. Back to SIG_DFL.
-        ResetRuntimeHandlers();
+        for (int i = 0; i < s_runtimeHandlers.Length; i++) SetHandler(s_runtimeHandlers[i], LibC.SIG_DFL);
         SetHandler(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
 
         // The child does not accept, and the parent's signals are not its business.
@@ -109,16 +111,20 @@ public static class ForkPath
         LibC.sigprocmask(LibC.SIG_SETMASK, s_childMask);
     }
 
-    /// <summary>Sets SIG_DFL for every signal whose handler is neither SIG_DFL nor SIG_IGN.</summary>
-    public static void ResetRuntimeHandlers()
+    /// <summary>
+    /// The signals that have a handler (neither SIG_DFL nor SIG_IGN): the runtime's. Read in
+    /// the parent once, so the child only resets them instead of asking about all 64.
+    /// </summary>
+    private static int[] RuntimeHandlers()
     {
+        var handled = new List<int>();
         for (int sig = 1; sig < LibC.NSIG; sig++)
         {
             if (sig == LibC.SIGKILL || sig == LibC.SIGSTOP) continue;
             if (LibC.sigaction(sig, out sigaction_t current) < 0) continue; // 32, 33: reserved by glibc
-            if (current.sa_handler != LibC.SIG_DFL && current.sa_handler != LibC.SIG_IGN)
-                SetHandler(sig, LibC.SIG_DFL);
+            if (current.sa_handler != LibC.SIG_DFL && current.sa_handler != LibC.SIG_IGN) handled.Add(sig);
         }
+        return [.. handled];
     }
 
     private static void SetHandler(int sig, nint handler)

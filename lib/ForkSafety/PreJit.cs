@@ -24,10 +24,13 @@ public static class PreJit
 
         Rehearse(service);
 
-        // Leave nothing for the finalizer thread or a GC to do around the first fork.
+        // Leave nothing for the finalizer thread or a GC to do around the first fork. The
+        // aggressive collection also gives back the memory start-up used: fork() copies the
+        // page tables of every resident page, once per connection.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        LibC.malloc_trim(0);
     }
 
     private static void Compile(Type type)

@@ -70,6 +70,16 @@ public class ForkSafetyTests
     }
 
     [Test]
+    public void TheChildPathIsJitCompiledNotReadyToRun()
+    {
+        // R4: ReadyToRun call sites bind through the runtime on first use; the child path must not.
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "UnpServers.Lib.dll")));
+        Assert.That(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Zero, "bin/UnpServers.Lib.dll is ReadyToRun");
+        using var cl = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "CommandLine.dll")));
+        Assert.That(cl.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Not.Zero, "the rest is precompiled for start-up");
+    }
+
+    [Test]
     public void NoUnsafeCodeOutsideTheInteropFolder()
     {
         var offenders = Directory.GetFiles(Path.Combine(Repo.Root, "lib"), "*.cs", SearchOption.AllDirectories)

@@ -1,0 +1,43 @@
+using CommandLine;
+
+namespace UnpServers.Bench;
+
+public sealed class Options
+{
+    public static string UsageLine => "unp-bench --ours bin/echosrv --cserver bench/bin/tcpserv04 --echocli bin/echocli --ccli bench/bin/tcpcli [--rounds N]";
+
+    [Option("ours", Required = true, HelpText = "Our server (bin/echosrv).")]
+    public string Ours { get; set; } = "";
+
+    [Option("cserver", Required = true, HelpText = "The C reference server (bench/bin/tcpserv04).")]
+    public string C { get; set; } = "";
+
+    [Option("echocli", Required = true, HelpText = "Our client (bin/echocli).")]
+    public string EchoCli { get; set; } = "";
+
+    [Option("ccli", Required = true, HelpText = "The C reference client (bench/bin/tcpcli).")]
+    public string CCli { get; set; } = "";
+
+    [Option("rounds", Default = 3, HelpText = "Rounds, C and ours alternating; the table shows medians.")]
+    public int Rounds { get; set; }
+
+    [Option("seconds", Default = 4, HelpText = "Length of each connection-rate run.")]
+    public int Seconds { get; set; }
+
+    [Option("bulk-mib", Default = 512, HelpText = "MiB streamed each way in the bulk run.")]
+    public int BulkMiB { get; set; }
+
+    [Option("held", Default = 1000, HelpText = "Connections held open at once in the memory run.")]
+    public int Held { get; set; }
+
+    [Option("json", Default = "bench/results/latest.json", HelpText = "Where to write the figures as JSON.")]
+    public string Json { get; set; } = "";
+
+    public string? Validate()
+    {
+        foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli) })
+            if (!File.Exists(path)) return $"{name} {path}: no such file";
+        if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1) return "--rounds, --seconds, --bulk-mib and --held must be 1 or more";
+        return null;
+    }
+}

@@ -1,0 +1,11 @@
+// <malloc.h>
+using System.Runtime.InteropServices;
+
+namespace UnpServers.Interop;
+
+public static partial class LibC
+{
+    /// <summary>Returns free malloc memory to the kernel; 1 if some was released.</summary>
+    [LibraryImport(Library)]
+    public static partial int malloc_trim(nuint pad);
+}
