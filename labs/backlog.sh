@@ -23,8 +23,16 @@ queued() {
         ( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && echo ok >> "$ok" && sleep 10 ) 2>/dev/null &
         pids+=($!)
     done
-    sleep 1.5 # those beyond the queue wait for SYN retransmissions that are dropped too
-    QUEUED=$(wc -l < "$ok")
+    # Those beyond the queue wait for SYN retransmissions, which are dropped too. Count once
+    # at least a second has passed and the count has held still for half a second.
+    local last=-1 still=0 t
+    for t in $(seq 50); do
+        sleep 0.1
+        QUEUED=$(wc -l < "$ok")
+        if [ "$QUEUED" = "$last" ]; then still=$((still + 1)); else still=0; fi
+        last=$QUEUED
+        [ "$t" -ge 10 ] && [ "$still" -ge 5 ] && break
+    done
     RECVQ=$(ss -Htln "( sport = :$PORT )" | awk '{print $2}')
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
