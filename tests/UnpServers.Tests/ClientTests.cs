@@ -150,7 +150,7 @@ public class ClientTests
     [Test]
     public void WorksAgainstANonDotNetEchoServer()
     {
-        using var socat = SocatEchoServer.Start();
+        using var socat = SuperServer.Socat();
         byte[] input = new byte[1 << 20];
         new Random(4).NextBytes(input);
         var (code, output, stderr) = ClientProcess.Batch("echocli", input, 30000, "127.0.0.1", "--port", socat.Port.ToString());

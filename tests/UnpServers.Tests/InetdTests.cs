@@ -5,7 +5,7 @@ using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
-/// <summary>--inetd under a real super-server: socat accepts and execs our program per connection.</summary>
+/// <summary>--inetd under real super-servers (socat, tcpserver) that accept and exec our program per connection.</summary>
 [TestFixture]
 public class InetdTests
 {
@@ -15,7 +15,7 @@ public class InetdTests
         string log = Path.GetTempFileName();
         try
         {
-            using var socat = SocatEchoServer.Start($"{Repo.Program("echosrv")} --inetd --log {log}");
+            using var socat = SuperServer.Socat($"{Repo.Program("echosrv")} --inetd --log {log}");
             byte[] input = new byte[1 << 20];
             new Random(5).NextBytes(input);
             var (code, output, stderr) = ClientProcess.Batch("echocli", input, 30000, "127.0.0.1", "--port", socat.Port.ToString());
@@ -30,9 +30,28 @@ public class InetdTests
     }
 
     [Test]
+    public void EchosrvInetdEchoesUnderTcpserver()
+    {
+        using var tcpserver = SuperServer.Tcpserver(Repo.Program("echosrv"), "--inetd");
+        byte[] input = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 31)).ToArray();
+        var (code, output, stderr) = ClientProcess.Batch("echocli", input, 30000, "127.0.0.1", "--port", tcpserver.Port.ToString());
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(output, Is.EqualTo(input));
+    }
+
+    [Test]
+    public void DaytimesrvInetdRepliesUnderTcpserver()
+    {
+        using var tcpserver = SuperServer.Tcpserver(Repo.Program("daytimesrv"), "--inetd");
+        var r = Run.Program("daytimecli", ["127.0.0.1", "--port", tcpserver.Port.ToString()]);
+        Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
+        Assert.That(r.StdOut, Does.Match(@"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\r\n$"));
+    }
+
+    [Test]
     public void DaytimesrvInetdRepliesUnderSocat()
     {
-        using var socat = SocatEchoServer.Start(Repo.Program("daytimesrv") + " --inetd");
+        using var socat = SuperServer.Socat(Repo.Program("daytimesrv") + " --inetd");
         var r = Run.Program("daytimecli", ["127.0.0.1", "--port", socat.Port.ToString()]);
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
         Assert.That(r.StdOut, Does.Match(@"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\r\n$"));

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using UnpServers.Interop;
+
+namespace UnpServers.Tests.Support;
+
+/// <summary>
+/// A super-server accepting and forking a program per connection: socat (with `cat`, a
+/// non-.NET echo server) or ucspi-tcp's tcpserver. `make test` installs both (see the
+/// Makefile's test-deps). Killed and reaped on Dispose.
+/// </summary>
+public sealed class SuperServer : IDisposable
+{
+    private readonly Process _process;
+    public int Port { get; }
+
+    private SuperServer(Process p, int port)
+    {
+        _process = p;
+        Port = port;
+    }
+
+    /// <param name="exec">The command line socat runs per connection, on the connection (default: cat).</param>
+    public static SuperServer Socat(string exec = "cat")
+        => Start("socat", port => [$"TCP-LISTEN:{port},reuseaddr,fork", $"EXEC:{exec}"]);
+
+    /// <summary>djb's tcpserver: program runs per connection with the socket as its stdin and stdout.</summary>
+    public static SuperServer Tcpserver(params string[] program)
+        => Start("tcpserver", port => ["-q", "127.0.0.1", port.ToString(), .. program]);
+
+    private static SuperServer Start(string tool, Func<int, string[]> args)
+    {
+        string? path = new[] { "/usr/bin/", "/usr/local/bin/", "/bin/" }.Select(d => d + tool).FirstOrDefault(File.Exists);
+        if (path == null) Assert.Fail($"{tool} is not installed: run `make test-deps` (as root)");
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            int port = FreePort();
+            var psi = new ProcessStartInfo(path!) { UseShellExecute = false, RedirectStandardError = true };
+            foreach (string a in args(port)) psi.ArgumentList.Add(a);
+            var p = Process.Start(psi)!;
+            p.ErrorDataReceived += (_, _) => { };
+            p.BeginErrorReadLine();
+            if (Wait.Until(() => p.HasExited || CanConnect(port), 5000) && !p.HasExited) return new SuperServer(p, port);
+            p.WaitForExit(1000);
+        }
+        Assert.Fail($"{tool} did not start listening");
+        return null!;
+    }
+
+    private static int FreePort()
+    {
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)s.LocalEndPoint!).Port;
+    }
+
+    private static bool CanConnect(int port)
+    {
+        try
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            s.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException) { return false; }
+    }
+
+    public void Dispose()
+    {
+        // The per-connection children, and what each of them runs.
+        int[] all = ProcFs.Children(_process.Id).SelectMany(k => ProcFs.Children(k).Append(k)).Distinct().ToArray();
+        foreach (int k in all) LibC.kill(k, LibC.SIGKILL);
+        if (!_process.HasExited) _process.Kill();
+        _process.WaitForExit(5000);
+        Reaping.KillAndReap(all, 3000);
+        _process.Dispose();
+    }
+}
