@@ -22,6 +22,8 @@ public static class Arguments
         ParserResult<T> result = parser.ParseArguments<T>(args);
         if (MissingLastValue<T>(args) is string option)
             Fail(program, $"option --{option} needs a value", parser.ParseArguments<T>(["--help"]));
+        if (result is Parsed<T> && ExtraPositional<T>(args) is string extra)
+            Fail(program, $"unexpected argument '{extra}'", parser.ParseArguments<T>(["--help"]));
         if (result is Parsed<T> parsed)
         {
             string? reason = validate?.Invoke(parsed.Value);
@@ -57,6 +59,35 @@ public static class Arguments
             if (p.PropertyType == typeof(bool)) continue;
             if (p.GetCustomAttributes(typeof(OptionAttribute), false).FirstOrDefault() is not OptionAttribute o) continue;
             if (last == "--" + o.LongName || (o.ShortName.Length > 0 && last == "-" + o.ShortName)) return o.LongName;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// CommandLineParser 2.9 ignores positional arguments beyond those declared
+    /// ("echocli host1 host2"); we refuse them. Returns the first extra one, or null.
+    /// </summary>
+    private static string? ExtraPositional<T>(string[] args)
+    {
+        var options = typeof(T).GetProperties()
+            .Select(p => (p, o: p.GetCustomAttributes(typeof(OptionAttribute), false).FirstOrDefault() as OptionAttribute))
+            .Where(x => x.o != null)
+            .ToList();
+        int declared = typeof(T).GetProperties().Count(p => p.GetCustomAttributes(typeof(ValueAttribute), false).Length > 0);
+        int seen = 0;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a == "--") return i + 1 + declared - seen < args.Length ? args[i + 1 + declared - seen] : null;
+            if (a.StartsWith('-') && a.Length > 1)
+            {
+                string name = a.TrimStart('-').Split('=')[0];
+                var match = options.FirstOrDefault(x => x.o!.LongName == name || x.o.ShortName == name);
+                bool takesValue = match.p != null && match.p.PropertyType != typeof(bool) && !a.Contains('=');
+                if (takesValue) i++; // its value is the next argument
+                continue;
+            }
+            if (++seen > declared) return a;
         }
         return null;
     }

@@ -96,6 +96,9 @@ public class ClientTests
         var r = Run.Program("echocli", []);
         Assert.That(r.ExitCode, Is.EqualTo(64));
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: missing HOST"));
+        r = Run.Program("echocli", ["host1", "host2"]);
+        Assert.That(r.ExitCode, Is.EqualTo(64));
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: unexpected argument 'host2'"));
         r = Run.Program("echocli", ["127.0.0.1", "-n", "0"]);
         Assert.That(r.ExitCode, Is.EqualTo(64));
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: -n must be 1 or more, not 0"));

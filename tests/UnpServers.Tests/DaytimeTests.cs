@@ -110,25 +110,8 @@ public partial class DaytimeTests
 
     private static Run.Result RunAs(string user, string program)
     {
-        // setpriv (util-linux) runs the program with another uid and gid, as a user would start it.
+        // setpriv (util-linux) runs the program with another uid and gid, as that user would start it.
         Assert.That(LibC.getpwnam(user, out uint uid, out uint gid), Is.True);
-        var psi = new System.Diagnostics.ProcessStartInfo("setpriv")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in new[] { $"--reuid={uid}", $"--regid={gid}", "--clear-groups", Repo.Program(program) }) psi.ArgumentList.Add(a);
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(15000))
-        {
-            p.Kill();
-            p.WaitForExit(5000);
-            Assert.Fail($"{program} as {user} did not exit");
-        }
-        p.WaitForExit();
-        return new Run.Result(p.ExitCode, stdout.Result, stderr.Result);
+        return Run.Command("setpriv", [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", Repo.Program(program)]);
     }
 }

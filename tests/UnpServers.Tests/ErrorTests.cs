@@ -29,6 +29,7 @@ public class ErrorTests
     [TestCase("--max-children=0", "--max-children must be 1 or more, not 0")]
     [TestCase("--reap=sometimes", "invalid value for --reap")]
     [TestCase("--idle-timeout=-1", "--idle-timeout must be 0 or more seconds, not -1")]
+    [TestCase("stray", "unexpected argument 'stray'")]
     public void BadArgumentsExit64WithAOneLineReasonAndTheUsage(string arg, string reason)
     {
         var r = Run.Program("echosrv", [arg]);
@@ -48,6 +49,15 @@ public class ErrorTests
         var version = Run.Program("echosrv", ["--version"]);
         Assert.That(version.ExitCode, Is.EqualTo(0));
         Assert.That(version.StdOut.Trim(), Does.Match(@"^echosrv \(UnpServers\) \d+\.\d+\.\d+$"));
+    }
+
+    [Test]
+    public void TheListenqEnvironmentVariableOverridesTheBacklog()
+    {
+        // UNP 4.5's Listen wrapper: LISTENQ wins over the program's backlog. ss shows a listener's backlog as Send-Q.
+        using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = "7" });
+        var r = Run.Shell($"ss -Htln '( sport = :{server.Port} )'");
+        Assert.That(r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], Is.EqualTo("7"), r.StdOut);
     }
 
     [Test]

@@ -8,8 +8,16 @@ public static class Run
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
     public static Result Program(string program, IEnumerable<string> args, string? stdin = null, int timeoutMs = 15000)
+        => Command(Repo.Program(program), args, stdin, timeoutMs);
+
+    /// <summary>A command line run by bash, for the system's own tools (ss, ps).</summary>
+    public static Result Shell(string commandLine, int timeoutMs = 15000) => Command("bash", ["-c", commandLine], null, timeoutMs);
+
+    /// <summary>Any program by path (or by name, from PATH).</summary>
+    public static Result Command(string path, IEnumerable<string> args, string? stdin = null, int timeoutMs = 15000)
     {
-        var psi = new ProcessStartInfo(Repo.Program(program))
+        string program = Path.GetFileName(path);
+        var psi = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
