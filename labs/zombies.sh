@@ -4,12 +4,15 @@ source "$(dirname "$0")/lib.sh"
 
 five_clients_close_together() {
     run echocli -n 5 127.0.0.1 --port "$PORT" > /dev/null
-    sleep 0.5 # give the five children time to exit and the parent time to react
 }
+terminated() { grep -Ec '^child [0-9]+ terminated' "$LOG" || true; }
+# settled: every child has exited, and each is either reaped (logged) or a zombie.
+settled() { [ "$(zombies)" -eq "$(children)" ] && [ $(( $(terminated) + $(zombies) )) -eq 5 ]; }
 
 say "1. --reap none (tcpserv01): nothing calls wait, so every child becomes a zombie."
 start_server --reap none
 five_clients_close_together
+wait_for "five children exited" settled
 show_ps
 z=$(zombies)
 note "Notice: five children in state Z, <defunct>: they have exited, but their parent never asked for their status."
@@ -19,9 +22,12 @@ stop_server
 say "2. --reap wait (tcpserv03): one wait() per SIGCHLD."
 start_server --reap wait
 five_clients_close_together
+wait_for "five children exited" settled
+sleep 0.3 # a late SIGCHLD may still reap one
+wait_for "five children exited" settled
 show_ps
 z=$(zombies)
-reaped=$(grep -Ec '^child [0-9]+ terminated' "$LOG" || true)
+reaped=$(terminated)
 show_log
 note "Measured: $reaped of the 5 children were reaped by wait(), $z remain zombies."
 if [ "$z" -gt 0 ]; then
@@ -38,6 +44,7 @@ stop_server
 say "3. --reap waitpid (tcpserv04, the default): waitpid(-1, WNOHANG) in a loop at each SIGCHLD."
 start_server
 five_clients_close_together
+wait_for "five children exited" settled
 show_ps
 show_log
 z=$(zombies)

@@ -88,7 +88,9 @@ public sealed class ConcurrentServer
             fds[0].fd = _signals.Fd;
             fds[0].events = LibC.POLLIN;
             fds[0].revents = 0;
+            _reaper.Poll();
             bool accepting = AcceptingNow(out int timeoutMs);
+            if (_reaper.PollIntervalMs > 0 && (timeoutMs < 0 || timeoutMs > _reaper.PollIntervalMs)) timeoutMs = _reaper.PollIntervalMs;
             fds[1].fd = accepting ? _listenfd : -1; // poll() skips a negative descriptor
             fds[1].events = LibC.POLLIN;
             fds[1].revents = 0;

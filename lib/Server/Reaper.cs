@@ -45,6 +45,18 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
         }
     }
 
+    /// <summary>
+    /// --reap ignore only: how often to look for children the kernel reaped. SIGCHLD can
+    /// arrive before the kernel has released the child, and no second one follows.
+    /// </summary>
+    public int PollIntervalMs => mode == ReapMode.Ignore && children.Count > 0 ? 100 : -1;
+
+    /// <summary>Called on every turn of the main loop; forgets vanished children in --reap ignore.</summary>
+    public void Poll()
+    {
+        if (mode == ReapMode.Ignore && children.Count > 0) ForgetVanished();
+    }
+
     /// <summary>UNP 5.10: waitpid(-1, WNOHANG) in a loop, until no child is left to collect.</summary>
     public void ReapAll()
     {
