@@ -18,7 +18,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
 LABS := $(basename $(notdir $(filter-out labs/lib.sh,$(wildcard labs/*.sh))))
 
-.PHONY: all build test test-deps install uninstall demo stress labs bench clean
+.PHONY: all build test test-deps install uninstall demo stress labs bench bench-deps clean
 
 all: build
 
@@ -82,6 +82,13 @@ BENCH_BIN := bench/bin
 $(BENCH_BIN)/%: bench/c/%.c
 	@mkdir -p $(BENCH_BIN)
 	gcc -O2 -Wall -Wextra -o $@ $<
+
+bench-deps:
+	@command -v gcc >/dev/null || { echo "installing gcc for the C reference"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc libc6-dev >/dev/null; }
+
+$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli: | bench-deps
 
 bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli
 	$(DOTNET) run --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \

@@ -111,7 +111,22 @@ public partial class DaytimeTests
     private static Run.Result RunAs(string user, string program)
     {
         // setpriv (util-linux) runs the program with another uid and gid, as that user would start it.
+        // The checkout may sit where that user cannot enter (/root), so it runs a world-readable copy of bin/.
         Assert.That(LibC.getpwnam(user, out uint uid, out uint gid), Is.True);
-        return Run.Command("setpriv", [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", Repo.Program(program)]);
+        string copy = Directory.CreateTempSubdirectory("unp-bin-").FullName;
+        try
+        {
+            foreach (string f in Directory.GetFiles(Path.GetDirectoryName(Repo.Program(program))!))
+                File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
+            var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                         | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+            File.SetUnixFileMode(copy, readable);
+            foreach (string f in Directory.GetFiles(copy)) File.SetUnixFileMode(f, readable);
+            return Run.Command("setpriv", [$"--reuid={uid}", $"--regid={gid}", "--clear-groups", Path.Combine(copy, program)]);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
     }
 }
