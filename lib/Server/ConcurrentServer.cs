@@ -137,8 +137,14 @@ public sealed class ConcurrentServer
                                        .Add(", stopping"u8));
                     stop = true;
                     break;
+                case LibC.SIGHUP when _options.LogFile == null:
+                    // No log to reopen: a hangup means what it means to the C server, whose
+                    // default action ends it, so `echosrv &` goes with its terminal.
+                    Log.Info("received SIGHUP, no --log file to reopen: stopping");
+                    stop = true;
+                    break;
                 case LibC.SIGHUP:
-                    ReopenLog();
+                    if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
                     break;
                 case LibC.SIGUSR1:
                     LogStats();
@@ -264,11 +270,4 @@ public sealed class ConcurrentServer
                               .Add(", reaped "u8).Add(_stats.Reaped)
                               .Add(", peak active "u8).Add(_stats.PeakActive)
                               .Add(", fork failures "u8).Add(_stats.ForkFailures));
-
-    /// <summary>SIGHUP: logrotate has moved the --log file; open it again under its name.</summary>
-    private void ReopenLog()
-    {
-        if (_options.LogFile == null) Log.Info("received SIGHUP; no --log file to reopen");
-        else if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
-    }
 }

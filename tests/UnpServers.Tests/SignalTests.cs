@@ -118,6 +118,21 @@ public class SignalTests
     }
 
     [Test]
+    public void SighupWithoutALogFileStopsTheServerLikeTheCOne()
+    {
+        // `echosrv &` in a terminal that is then closed: the hangup ends it, children and all.
+        using var server = ServerProcess.Start("echosrv", [], logToStdout: true);
+        using var s = EchoClient.Connect(server.Port);
+        EchoClient.Line(s, "x");
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True);
+        server.Signal(LibC.SIGHUP);
+        Assert.That(server.WaitForExit(5000), Is.EqualTo(0));
+        Assert.That(kids.Where(ProcFs.Exists), Is.Empty);
+        Assert.That(server.Log, Does.Contain("received SIGHUP, no --log file to reopen: stopping"));
+    }
+
+    [Test]
     public void AnIdleConnectionIsClosedAfterTheTimeout()
     {
         using var server = ServerProcess.StartEcho("--idle-timeout", "1");

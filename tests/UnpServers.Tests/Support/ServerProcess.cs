@@ -25,7 +25,8 @@ public sealed partial class ServerProcess : IDisposable
         LogPath = logPath;
     }
 
-    public static ServerProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null)
+    /// <param name="logToStdout">No --log: the server logs to stdout and stderr, which are captured into the same file.</param>
+    public static ServerProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, bool logToStdout = false)
     {
         string log = Path.Combine(Path.GetTempPath(), $"unp-{program}-{Guid.NewGuid():N}.log");
         var psi = new ProcessStartInfo(Repo.Program(program))
@@ -34,12 +35,12 @@ public sealed partial class ServerProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string a in new[] { "--port", "0", "--log", log }.Concat(args)) psi.ArgumentList.Add(a);
+        foreach (string a in (logToStdout ? ["--port", "0"] : new[] { "--port", "0", "--log", log }).Concat(args)) psi.ArgumentList.Add(a);
         foreach (var (k, v) in env ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         var p = Process.Start(psi)!;
         var server = new ServerProcess(p, log);
         p.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (server._stderr) server._stderr.AppendLine(e.Data); };
-        p.OutputDataReceived += (_, _) => { };
+        p.OutputDataReceived += (_, e) => { if (logToStdout && e.Data != null) lock (server._stderr) File.AppendAllText(log, e.Data + "\n"); };
         p.BeginErrorReadLine();
         p.BeginOutputReadLine();
         try
