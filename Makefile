@@ -59,7 +59,7 @@ uninstall:
 	@for p in $(notdir $(basename $(PROGRAMS))); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
 	rm -rf $(DESTDIR)$(PREFIX)/lib/unpservers
 
-demo: build
+demo: build test-deps
 	./scripts/demo.sh $(BIN)
 
 # The UNP chapter-5 experiments, each one command that checks itself: make labs, make lab-zombies, ...
