@@ -31,12 +31,8 @@ public static class EchoClient
     {
         try
         {
-            if (o.Sigpipe == SigpipeAction.Default)
-            {
-                sigaction_t act = default;
-                act.sa_handler = LibC.SIG_DFL;
-                if (LibC.sigaction(LibC.SIGPIPE, act) < 0) throw new UnpException("sigaction", Errno.Last);
-            }
+            if (o.Sigpipe == SigpipeAction.Default && Signals.Signal(LibC.SIGPIPE, LibC.SIG_DFL) < 0)
+                throw new UnpException("sigaction", Errno.Last);
             if (o.Connections > 1) return ManyConnections.Run(o.Host, o.Port, o.Connections);
             int sockfd = TcpConnect.Open(o.Host, o.Port);
             return o.SigpipeDemo ? SigpipeDemo.Run(sockfd) : StrCli.Run(sockfd, o.Linger0);

@@ -101,8 +101,8 @@ public static class ForkPath
     {
         // The runtime's handlers write to a pipe only the parent's threads read: a signal
         // sent to this child would end up telling the parent. Back to SIG_DFL.
-        for (int i = 0; i < s_runtimeHandlers.Length; i++) SetHandler(s_runtimeHandlers[i], LibC.SIG_DFL);
-        SetHandler(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
+        for (int i = 0; i < s_runtimeHandlers.Length; i++) Signals.Signal(s_runtimeHandlers[i], LibC.SIG_DFL);
+        Signals.Signal(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
 
         // The child does not accept, and the parent's signals are not its business.
         for (int i = 0; i < s_closeInChild.Length; i++) LibC.close(s_closeInChild[i]);
@@ -125,12 +125,5 @@ public static class ForkPath
             if (current.sa_handler != LibC.SIG_DFL && current.sa_handler != LibC.SIG_IGN) handled.Add(sig);
         }
         return [.. handled];
-    }
-
-    private static void SetHandler(int sig, nint handler)
-    {
-        sigaction_t act = default; // empty sa_mask, no flags
-        act.sa_handler = handler;
-        LibC.sigaction(sig, act);
     }
 }

@@ -18,8 +18,10 @@ public static class PreJit
     /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
     public static void ChildPath(ConnectionService service)
     {
-        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno) };
+        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals) };
         for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
+        // Static constructors first, so that no compiled method keeps a class-initialisation check.
+        foreach (Type type in types) RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         foreach (Type type in types) Compile(type);
 
         Rehearse(service);
@@ -35,7 +37,6 @@ public static class PreJit
 
     private static void Compile(Type type)
     {
-        RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         foreach (MethodInfo m in type.GetMethods(Everything))
         {
             if (m.IsAbstract || m.ContainsGenericParameters) continue;

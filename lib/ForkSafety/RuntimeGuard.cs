@@ -47,21 +47,26 @@ public static class RuntimeGuard
         foreach (int sig in HandledSignals) LibC.sigaddset(ref set, sig);
         if (LibC.sigprocmask(LibC.SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
 
-        var env = new List<string>();
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-        {
-            string name = (string)e.Key;
-            if (name == ReexecMarker || RequiredEnvironment.Any(v => v.Name == name)) continue;
-            env.Add($"{name}={e.Value}");
-        }
-        foreach (var (name, value) in RequiredEnvironment) env.Add($"{name}={value}");
-        env.Add($"{ReexecMarker}=1");
-
-        // The real path, not /proc/self/exe: the kernel names the process (ps, comm) after it.
-        string self = Environment.ProcessPath ?? "/proc/self/exe";
-        LibC.execve(self, OwnArguments(), env);
+        var env = CurrentEnvironment().Where(e => !e.StartsWith(ReexecMarker + "=", StringComparison.Ordinal)
+                                                  && !RequiredEnvironment.Any(v => e.StartsWith(v.Name + "=", StringComparison.Ordinal)))
+                                      .Concat(RequiredEnvironment.Select(v => $"{v.Name}={v.Value}"))
+                                      .Append($"{ReexecMarker}=1")
+                                      .ToList();
+        LibC.execve(ThisProgram(OwnArguments(), env));
         throw new UnpException("execve", Errno.Last);
     }
+
+    /// <summary>
+    /// An execve() of this program by its real path, not /proc/self/exe: the kernel names the
+    /// process (ps, comm) after the path. Used by the re-exec above and by --exec (R5).
+    /// </summary>
+    public static ExecPlan ThisProgram(IReadOnlyList<byte[]> argv, IReadOnlyList<string> env)
+        => new(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
+
+    /// <summary>This process's environment as "NAME=value" strings.</summary>
+    public static List<string> CurrentEnvironment()
+        => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                      .Select(e => $"{e.Key}={e.Value}").ToList();
 
     /// <summary>argv exactly as this process received it, argv[0] included.</summary>
     public static List<byte[]> OwnArguments()

@@ -70,9 +70,7 @@ public sealed class ConcurrentServer
         {
             var argv = new List<byte[]> { RuntimeGuard.OwnArguments()[0] };
             argv.AddRange(_options.ExecArguments.Select(Encoding.UTF8.GetBytes));
-            var env = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                                 .Select(e => $"{e.Key}={e.Value}").ToList();
-            _execPlan = new ExecPlan(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
+            _execPlan = RuntimeGuard.ThisProgram(argv, RuntimeGuard.CurrentEnvironment()); // built once, in the parent (R4)
         }
         if (_options.Concurrency != Concurrency.Iterative)
         {
@@ -88,19 +86,20 @@ public sealed class ConcurrentServer
             fds[0].fd = _signals.Fd;
             fds[0].events = LibC.POLLIN;
             fds[0].revents = 0;
-            _reaper.Poll();
             bool accepting = AcceptingNow(out int timeoutMs);
             if (_reaper.PollIntervalMs > 0 && (timeoutMs < 0 || timeoutMs > _reaper.PollIntervalMs)) timeoutMs = _reaper.PollIntervalMs;
             fds[1].fd = accepting ? _listenfd : -1; // poll() skips a negative descriptor
             fds[1].events = LibC.POLLIN;
             fds[1].revents = 0;
 
-            if (LibC.poll(fds, 2, timeoutMs) < 0)
+            int ready = LibC.poll(fds, 2, timeoutMs);
+            if (ready < 0)
             {
                 int err = Errno.Last;
                 if (err == LibC.EINTR) continue;
                 throw new UnpException("poll", err);
             }
+            if (ready == 0) _reaper.Poll(); // quiet for a while: a chance to notice late releases (--reap ignore)
             if (fds[0].revents != 0 && HandleSignals()) return Stop();
             if (fds[1].revents != 0) AcceptSome();
         }

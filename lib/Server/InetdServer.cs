@@ -21,12 +21,7 @@ public static class InetdServer
 
             // Killed like the C server: SIGTERM, SIGINT, SIGHUP end the process at once,
             // rather than through the runtime's shutdown, so the parent sees the signal.
-            foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGQUIT])
-            {
-                sigaction_t dfl = default;
-                dfl.sa_handler = LibC.SIG_DFL;
-                LibC.sigaction(sig, dfl);
-            }
+            foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGQUIT]) Signals.Signal(sig, LibC.SIG_DFL);
 
             LogPeer();
             service.IdleTimeoutMs = idleTimeoutSeconds * 1000;

@@ -11,10 +11,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     public void Install()
     {
         if (mode != ReapMode.Ignore) return;
-        sigaction_t act = default;
-        act.sa_handler = LibC.SIG_DFL;
-        act.sa_flags = LibC.SA_NOCLDWAIT;
-        if (LibC.sigaction(LibC.SIGCHLD, act) < 0) throw new UnpException("sigaction", Errno.Last);
+        if (Signals.Signal(LibC.SIGCHLD, LibC.SIG_DFL, LibC.SA_NOCLDWAIT) < 0) throw new UnpException("sigaction", Errno.Last);
     }
 
     /// <summary>One SIGCHLD notification, which may stand for several children.</summary>
@@ -51,7 +48,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     /// </summary>
     public int PollIntervalMs => mode == ReapMode.Ignore && children.Count > 0 ? 100 : -1;
 
-    /// <summary>Called on every turn of the main loop; forgets vanished children in --reap ignore.</summary>
+    /// <summary>Called when the main loop's poll() times out; forgets vanished children in --reap ignore.</summary>
     public void Poll()
     {
         if (mode == ReapMode.Ignore && children.Count > 0) ForgetVanished();

@@ -12,4 +12,16 @@ public static class Signals
     private static readonly byte[][] Names = Enumerable.Range(0, LibC.NSIG).Select(s => Encoding.ASCII.GetBytes(Name(s))).ToArray();
 
     public static ReadOnlySpan<byte> Text(int sig) => (uint)sig < (uint)Names.Length ? Names[sig] : "SIG?"u8;
+
+    /// <summary>
+    /// UNP's Signal(): sets a disposition (SIG_DFL or SIG_IGN; C# cannot be a handler) with an
+    /// empty mask and the given flags. Allocation-free: the forked child uses it.
+    /// </summary>
+    public static int Signal(int sig, nint disposition, int flags = 0)
+    {
+        sigaction_t act = default;
+        act.sa_handler = disposition;
+        act.sa_flags = flags;
+        return LibC.sigaction(sig, act);
+    }
 }
