@@ -54,13 +54,14 @@ for b in $(seq 0 14); do
     printf '   %-8s %-16s %-18s %-16s %s\n' "$b" "$QUEUED" "$CONNECTED" "${unp_linux[$b]}" "${unp_bsd[$b]}"
 done
 
-plus_one=1
-for b in $(seq 0 14); do [ "${measured[$b]}" -eq $((b + 1)) ] || plus_one=0; done
+# Expected: backlog + 1. Now and then one more: see the note printed below.
+over=()
+for b in $(seq 0 14); do [ "${measured[$b]}" -eq $((b + 2)) ] && over+=("$b"); done
 say "What the numbers say"
-if [ "$plus_one" = 1 ]; then
+if [ "${#over[@]}" = 0 ]; then
     note "This kernel ($(uname -r)) queued exactly backlog + 1 completed connections for every backlog, 0 included."
 else
-    note "This kernel ($(uname -r)) queued: ${measured[*]} (backlog 0..14)."
+    note "This kernel ($(uname -r)) queued: ${measured[*]} (backlog 0..14): backlog + 1, except for backlog ${over[*]}, one more."
 fi
 note "UNP's Linux 2.4.7 column shows backlog + 3, and the BSD-derived systems 3 * backlog / 2 + 1: the book's"
 note "point is that the backlog was never an exact count. Linux today keeps two queues (UNP 4.5): half-open"
@@ -68,6 +69,11 @@ note "connections (SYN received) in the SYN queue, sized by net.ipv4.tcp_max_syn
 note "and completed ones in the accept queue, which is full once it holds more than backlog entries: hence backlog + 1."
 note "When it is full the kernel drops the next SYN, and the client's connect() waits for its retransmissions: not refused, just late."
 note "ss shows the accept queue of a listener as Recv-Q (its length) and Send-Q (the backlog, capped by net.core.somaxconn)."
+if [ "${#over[@]}" -gt 0 ]; then
+    note "Why one more for backlog ${over[*]}: the test \"is the queue full?\" and the step that adds a connection to it are"
+    note "separate, and a Linux listener takes completed handshakes on every CPU at once, without a lock. Two final ACKs"
+    note "handled at the same moment on two CPUs can both find the queue not yet full, and both get in."
+fi
 if [ "$early" -gt 0 ]; then
     note "Measured: for $early of the backlogs, more clients saw connect() return than the queue holds. A client's"
     note "connect() returns on the SYN-ACK (UNP 4.3); if the accept queue filled up before its final ACK arrived, the"
@@ -81,4 +87,8 @@ for b in $(seq 0 14); do
     [ "$b" -eq 0 ] || [ "${measured[$b]}" -ge "${measured[$((b - 1))]}" ] || fail "the queue shrank from backlog $((b - 1)) to $b"
 done
 check "a larger backlog never queues fewer connections, and backlog 0 still queues one" true
-check "this Linux queues backlog + 1 completed connections" test "$plus_one" = 1
+for b in $(seq 0 14); do
+    [ "${measured[$b]}" -le $((b + 2)) ] && [ "${measured[$b]}" -ge $((b + 1)) ] ||
+        fail "backlog $b: ${measured[$b]} queued, not backlog + 1 (or one more in a race)"
+done
+check "this Linux queues backlog + 1 completed connections (one more when two handshakes race)" true

@@ -67,4 +67,32 @@ public class ErrorTests
         Assert.That(r.ExitCode, Is.EqualTo(1));
         Assert.That(r.StdErr.Trim(), Does.StartWith("tcp_listen error for no-such-host.invalid"));
     }
+
+    [Test]
+    public void OutOfDescriptorsTheServerBacksOffAndLosesNoConnection()
+    {
+        using var server = ServerProcess.StartEcho();
+        // Lower the parent's soft RLIMIT_NOFILE to its lowest free descriptor, so that the next
+        // accept() fails with EMFILE. (The hard limit stays, so the soft one can go back up.)
+        string soft = File.ReadLines($"/proc/{server.Pid}/limits").Single(l => l.StartsWith("Max open files"))
+                          .Split(' ', StringSplitOptions.RemoveEmptyEntries)[3];
+        int lowestFree = Enumerable.Range(0, 100_000).First(fd => !Path.Exists($"/proc/{server.Pid}/fd/{fd}"));
+        var lower = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={lowestFree}:"]);
+        Assert.That(lower.ExitCode, Is.EqualTo(0), lower.StdErr);
+
+        using var s = EchoClient.Connect(server.Port); // completed by the kernel, waiting in the backlog
+        s.Send("waited\n"u8);
+        server.WaitForLog(new(@"^accept error: Too many open files \(EMFILE\)$"), 5000);
+        Thread.Sleep(1500);
+        // Back-off of 100 ms, doubling to 1.6 s: at most 5 tries in 1.5 s. A spinning loop logs thousands.
+        int tries = server.CountLog(new("EMFILE"));
+        Assert.That(tries, Is.InRange(1, 6), server.Log);
+
+        var raise = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={soft}:"]);
+        Assert.That(raise.ExitCode, Is.EqualTo(0), raise.StdErr);
+        Assert.That(EchoClient.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting connection is served");
+        using var next = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+        Assert.That(server.CountLog(new(@"^connection from ")), Is.EqualTo(2), server.Log);
+    }
 }
