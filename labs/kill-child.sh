@@ -13,6 +13,8 @@ say "Kill the child that serves this client."
 run kill "$child"
 client_wait c1
 status=$CLIENT_STATUS
+# The client sees the FIN and the parent its SIGCHLD at the same moment: let the parent log it.
+wait_for "the parent reaped the child" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
 show_ss
 show_log
 note "echocli said: $(client_err c1)"
