@@ -110,6 +110,7 @@ public static partial class LibC
     public const int WNOWAIT = 0x1000000;
     public const int P_ALL = 0;
     public const int P_PID = 1;
+    public const int P_PIDFD = 3;
 
     // <sysexits.h>
     public const int EX_USAGE = 64;
