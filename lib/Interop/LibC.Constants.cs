@@ -14,12 +14,14 @@ public static partial class LibC
     public const int SOL_SOCKET = 1;
     public const int SO_REUSEADDR = 2;
     public const int SO_ERROR = 4;
+    public const int SO_SNDBUF = 7;
     public const int SO_KEEPALIVE = 9;
     public const int SO_LINGER = 13;
     public const int SHUT_RD = 0;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
     public const int MSG_NOSIGNAL = 0x4000;
+    public const int MSG_DONTWAIT = 0x40;
 
     // <netinet/in.h>
     public const int IPPROTO_TCP = 6;
@@ -130,10 +132,15 @@ public static partial class LibC
     public const int ENFILE = 23;
     public const int EMFILE = 24;
     public const int EPIPE = 32;
+    public const int ENONET = 64;
     public const int EPROTO = 71;
+    public const int ENOTSOCK = 88;
+    public const int ENOPROTOOPT = 92;
+    public const int EOPNOTSUPP = 95;
     public const int EAFNOSUPPORT = 97;
     public const int EADDRINUSE = 98;
     public const int EADDRNOTAVAIL = 99;
+    public const int ENETDOWN = 100;
     public const int ENETUNREACH = 101;
     public const int ECONNABORTED = 103;
     public const int ECONNRESET = 104;
@@ -141,6 +148,7 @@ public static partial class LibC
     public const int ENOTCONN = 107;
     public const int ETIMEDOUT = 110;
     public const int ECONNREFUSED = 111;
+    public const int EHOSTDOWN = 112;
     public const int EHOSTUNREACH = 113;
     public const int EINPROGRESS = 115;
 }

@@ -27,6 +27,9 @@ public static unsafe partial class LibC
     public static partial int shutdown(int sockfd, int how);
 
     [LibraryImport(Library, SetLastError = true)]
+    public static partial nint send(int sockfd, byte* buf, nuint len, int flags);
+
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int setsockopt(int sockfd, int level, int optname, void* optval, uint optlen);
 
     [LibraryImport(Library, SetLastError = true)]
@@ -78,6 +81,11 @@ public static unsafe partial class LibC
         fixed (sockaddr_storage* p = &addr)
         fixed (uint* l = &addrlen)
             return getpeername(sockfd, (byte*)p, l);
+    }
+
+    public static nint send(int sockfd, ReadOnlySpan<byte> buf, int flags)
+    {
+        fixed (byte* p = buf) return send(sockfd, p, (nuint)buf.Length, flags);
     }
 
     public static int setsockopt(int sockfd, int level, int optname, int value)
