@@ -84,6 +84,15 @@ public static class PreJit
             LibC.close(a);
             LibC.close(b);
 
+            // A peer that sends and never reads (--idle-timeout): the echo's write times out.
+            Pair(out a, out b);
+            LibC.setsockopt(a, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096);
+            Span<byte> chunk = stackalloc byte[4096];
+            for (int i = 0; i < 1024 && LibC.send(b, chunk, LibC.MSG_DONTWAIT) > 0; i++) { }
+            service.Serve(a, a);
+            LibC.close(a);
+            LibC.close(b);
+
             // The diagnostic line of ForkPath.
             Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
                                .Add(GC.GetAllocatedBytesForCurrentThread()).Add(" bytes"u8));

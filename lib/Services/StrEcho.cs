@@ -24,7 +24,15 @@ public sealed class StrEcho : ConnectionService
             nint n = LibC.read(infd, buf);
             if (n > 0)
             {
-                if (Io.Writen(outfd, buf[..(int)n]) < 0) return Failed("str_echo: write error: "u8, Errno.Last);
+                // --idle-timeout covers the echo too: a client that sends and never reads
+                // would block this write for ever, holding the child and its slot.
+                nint w = IdleTimeoutMs > 0 ? Io.WritenTimed(outfd, buf[..(int)n], IdleTimeoutMs) : Io.Writen(outfd, buf[..(int)n]);
+                if (w == Io.TimedOut)
+                {
+                    Log.Info(Log.Line().Add("str_echo: client has not read for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));
+                    return 0;
+                }
+                if (w < 0) return Failed("str_echo: write error: "u8, Errno.Last);
                 continue;
             }
             if (n == 0) return 0; // the client's FIN (UNP 5.7)

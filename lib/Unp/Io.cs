@@ -25,6 +25,55 @@ public static class Io
         return buf.Length;
     }
 
+    /// <summary>What WritenTimed returns when the peer took nothing for the whole time-out.</summary>
+    public const int TimedOut = -2;
+
+    /// <summary>A pipe takes a write of up to PIPE_BUF bytes without blocking once poll() says POLLOUT.</summary>
+    private const int PipeBuf = 4096;
+
+    /// <summary>
+    /// Writes all of buf, but gives up when the peer has taken nothing for timeoutMs: a
+    /// client that sends and never reads would otherwise hold a blocking write forever.
+    /// poll() for POLLOUT, then a write that cannot block: send(MSG_DONTWAIT) on a socket,
+    /// at most PIPE_BUF bytes on a pipe (--inetd under socat). Returns buf.Length, -1 with
+    /// errno, or TimedOut.
+    /// </summary>
+    public static nint WritenTimed(int fd, ReadOnlySpan<byte> buf, int timeoutMs)
+    {
+        Span<pollfd> p = stackalloc pollfd[1];
+        bool socket = true;
+        int done = 0;
+        while (done < buf.Length)
+        {
+            p[0].fd = fd;
+            p[0].events = LibC.POLLOUT;
+            p[0].revents = 0;
+            int ready = LibC.poll(p, 1, timeoutMs);
+            if (ready < 0)
+            {
+                if (Errno.Last == LibC.EINTR) continue;
+                return -1;
+            }
+            if (ready == 0) return TimedOut;
+            // POLLOUT, or POLLERR/POLLHUP, which the write reports as its error.
+            ReadOnlySpan<byte> rest = buf[done..];
+            nint n = socket ? LibC.send(fd, rest, LibC.MSG_DONTWAIT) : LibC.write(fd, rest[..Math.Min(rest.Length, PipeBuf)]);
+            if (n < 0)
+            {
+                int err = Errno.Last;
+                if (socket && err == LibC.ENOTSOCK)
+                {
+                    socket = false;
+                    continue;
+                }
+                if (err == LibC.EINTR || err == LibC.EAGAIN) continue;
+                return -1;
+            }
+            done += (int)n;
+        }
+        return buf.Length;
+    }
+
     /// <summary>Reads until buf is full or EOF; returns bytes read (less than buf.Length only at EOF) or -1.</summary>
     public static nint Readn(int fd, Span<byte> buf)
     {

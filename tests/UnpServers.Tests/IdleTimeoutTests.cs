@@ -1,0 +1,38 @@
+using System.Net.Sockets;
+using UnpServers.ForkSafety;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>--idle-timeout covers a write blocked on a client that sends and never reads.</summary>
+[TestFixture]
+public class IdleTimeoutTests
+{
+    [TestCase("fork")]
+    [TestCase("exec")]
+    public void AClientThatNeverReadsDoesNotPinItsChild(string mode)
+    {
+        using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1", .. Modes.Args(mode)],
+            new Dictionary<string, string> { [ForkPath.ReportAllocationsVariable] = "1" });
+        using var s = EchoClient.Connect(server.Port);
+        s.ReceiveBufferSize = 4096;
+        // Send and never read: the echo fills our receive buffer, then the child's send
+        // buffer, and its write blocks. Sending stops too once the child stops reading.
+        var flood = Task.Run(() =>
+        {
+            byte[] chunk = new byte[65536];
+            try
+            {
+                for (int i = 0; i < 1000; i++) s.Send(chunk);
+            }
+            catch (SocketException) { /* closed by the server, or our send timed out */ }
+            catch (ObjectDisposedException) { }
+        });
+        server.WaitForLog(new(@"^str_echo: client has not read for 1 s, closing$"), 15000);
+        server.WaitForLog(new(@"^child \d+ terminated, exit status 0$"), 5000);
+        Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True, "the child is gone");
+        if (mode == "fork") server.WaitForLog(new(@"^child \d+ allocated 0 bytes$"), 5000); // R4 on the new path
+        s.Close();
+        Assert.That(flood.Wait(15000), Is.True);
+    }
+}
