@@ -15,7 +15,19 @@ public static class Privileges
         if (LibC.initgroups(user, gid) < 0) throw new UnpException("initgroups", Errno.Last);
         if (LibC.setgid(gid) < 0) throw new UnpException("setgid", Errno.Last);
         if (LibC.setuid(uid) < 0) throw new UnpException("setuid", Errno.Last);
+        // The drop must be for good: a process that can still become root has dropped nothing.
+        if (uid != 0 && LibC.setuid(0) == 0)
+            throw new UnpException("setuid", 0, $"setuid error: after dropping to '{user}', setuid(0) still succeeds");
     }
+
+    /// <summary>
+    /// The warning of a server about to serve clients as root: a bug in the code that
+    /// serves would be a bug with root's rights. Null when it will not run as root.
+    /// </summary>
+    public static string? RootWarning(string? user)
+        => user == null && LibC.geteuid() == 0
+            ? "warning: serving clients as root; --user NAME drops to NAME after binding"
+            : null;
 
     /// <summary>Why bind() failed with EACCES, in words a student can act on.</summary>
     public static string? PrivilegedPortHint(int port)

@@ -17,20 +17,15 @@ public sealed class Options : ServerArguments
     [Option("exec", HelpText = "With --fork: the child execs a fresh daytimesrv --inetd with the connection on fd 0 and 1.")]
     public bool Exec { get; set; }
 
-    [Option("user", HelpText = "After binding, drop to this user and its groups before accepting.")]
-    public string? User { get; set; }
-
     public string? Validate()
     {
         if (Exec && !Fork) return "--exec needs --fork (the child is what execs)";
-        if (Inetd && (Fork || User != null)) return "--inetd serves stdin/stdout: --fork and --user do not apply";
-        if (User != null && User.Length == 0) return "--user must name a user";
+        if (Inetd && Fork) return "--inetd serves stdin/stdout: --fork does not apply";
         return ValidateServer(Port);
     }
 
     public ServerOptions ToServerOptions() => ServerOptions(Port) with
     {
-        User = User,
         Concurrency = !Fork ? Concurrency.Iterative : Exec ? Concurrency.Exec : Concurrency.Fork,
         ExecArguments = InetdArguments(),
     };
