@@ -35,7 +35,7 @@ build:
 
 # Tools the tests and labs drive, as command:package. socat is a non-.NET echo server and
 # a super-server, as is tcpserver; ss and ps are what the labs show. Installed if missing.
-TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux
+TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux strace:strace
 test-deps:
 	@missing=""; for tp in $(TEST_TOOLS); do command -v $${tp%%:*} >/dev/null || missing="$$missing $${tp#*:}"; done; \
 	if [ -n "$$missing" ]; then \

@@ -23,8 +23,15 @@ public abstract class ServerArguments
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]
     public string? Log { get; set; }
 
+    [Option("user", HelpText = "After binding, drop to this user and its groups before accepting (as root).")]
+    public string? User { get; set; }
+
     [Option("inetd", HelpText = "Serve the one connection already on stdin/stdout (under inetd, tcpserver, socat or systemd Accept=yes).")]
     public bool Inetd { get; set; }
+
+    /// <summary>Internal, for the child of --exec: the parent that accepted the connection has logged its peer.</summary>
+    [Option("peer-logged", Hidden = true)]
+    public bool PeerLogged { get; set; }
 
     /// <summary>The reason the shared options are wrong, or null.</summary>
     protected string? ValidateServer(int port)
@@ -32,6 +39,8 @@ public abstract class ServerArguments
         if (port is < 0 or > 65535) return $"--port must be 0..65535, not {port}";
         if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
         if (MaxChildren < 1) return $"--max-children must be 1 or more, not {MaxChildren}";
+        if (User != null && User.Length == 0) return "--user must name a user";
+        if (Inetd && User != null) return "--inetd serves stdin/stdout: --user does not apply (the super-server chooses the user)";
         return null;
     }
 
@@ -44,12 +53,13 @@ public abstract class ServerArguments
         Reap = Reap,
         MaxChildren = MaxChildren,
         LogFile = Log,
+        User = User,
     };
 
     /// <summary>What an exec'd child is told (--exec): serve stdin/stdout in --inetd mode, logging where we do.</summary>
     protected string[] InetdArguments(params string[] more)
     {
-        var a = new List<string> { "--inetd" };
+        var a = new List<string> { "--inetd", "--peer-logged" };
         a.AddRange(more);
         if (Log != null) a.AddRange(["--log", Path.GetFullPath(Log)]);
         return [.. a];

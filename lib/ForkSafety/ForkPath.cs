@@ -47,14 +47,15 @@ public static class ForkPath
     /// <summary>
     /// Forks a child that serves connfd in this program and exits (R4). Returns the
     /// child's pid in the parent, or -1 with errno. Never returns in the child.
+    /// alsoClose: the parent's descriptors for its other children (pidfds), closed in the child.
     /// </summary>
-    public static int ForkAndServe(int connfd, ConnectionService service)
+    public static int ForkAndServe(int connfd, ConnectionService service, ReadOnlySpan<int> alsoClose)
     {
         int pid = Fork();
         if (pid != 0) return pid;
 
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        ChildPrologue();
+        ChildPrologue(alsoClose);
         // R4: the service allocates nothing and throws nothing.
         int status = service.Serve(connfd, connfd);
         if (ReportAllocations)
@@ -74,7 +75,7 @@ public static class ForkPath
         int pid = Fork();
         if (pid != 0) return pid;
 
-        ChildPrologue();
+        ChildPrologue(default); // the parent's pidfds are close-on-exec
         LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0 and 1: they survive execve
         LibC.dup2(connfd, 1);
         if (connfd > 1) LibC.close(connfd);
@@ -97,7 +98,7 @@ public static class ForkPath
     }
 
     /// <summary>R3: make the child an ordinary process of its own before it does anything.</summary>
-    private static void ChildPrologue()
+    private static void ChildPrologue(ReadOnlySpan<int> alsoClose)
     {
         // The runtime's handlers write to a pipe only the parent's threads read: a signal
         // sent to this child would end up telling the parent. Back to SIG_DFL.
@@ -106,6 +107,7 @@ public static class ForkPath
 
         // The child does not accept, and the parent's signals are not its business.
         for (int i = 0; i < s_closeInChild.Length; i++) LibC.close(s_closeInChild[i]);
+        for (int i = 0; i < alsoClose.Length; i++) if (alsoClose[i] >= 0) LibC.close(alsoClose[i]);
 
         // Now that the handlers are the defaults, unblock: TERM, INT, KILL end this child only.
         LibC.sigprocmask(LibC.SIG_SETMASK, s_childMask);

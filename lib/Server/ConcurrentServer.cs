@@ -63,6 +63,7 @@ public sealed class ConcurrentServer
         _listenfd = TcpListen.Open(_options.Bind, _options.Port, _options.Backlog, out sockaddr_storage bound);
         if (_options.LogFile != null) Log.OpenFile(_options.LogFile);
         if (_options.User != null) Privileges.DropTo(_options.User); // bound, so root is no longer needed
+        else if (Privileges.RootWarning(_options.User) is string warning) Log.Error(warning);
         _signals = SignalQueue.Open();
         _reaper.Install();
         _service.IdleTimeoutMs = _options.IdleTimeoutSeconds * 1000;
@@ -101,7 +102,14 @@ public sealed class ConcurrentServer
             }
             if (ready == 0) _reaper.Poll(); // quiet for a while: a chance to notice late releases (--reap ignore)
             if (fds[0].revents != 0 && HandleSignals()) return Stop();
-            if (fds[1].revents != 0) AcceptSome();
+            if (fds[1].revents != 0 && AcceptSome() is int fatal and not 0)
+            {
+                // err_sys: the error, then the same ending as SIGTERM's (children stopped and
+                // reaped), and exit 1 rather than 0.
+                Log.Error(Log.Line().Add("accept error: "u8).AddErrno(fatal));
+                Stop();
+                return 1;
+            }
         }
     }
 
@@ -153,8 +161,17 @@ public sealed class ConcurrentServer
         return stop;
     }
 
-    /// <summary>Accepts what is queued, forking one child per connection.</summary>
-    private void AcceptSome()
+    /// <summary>
+    /// accept(2), NOTES: errors of the connection being accepted, which Linux passes on from
+    /// accept(), mean "try again", like EAGAIN. ECONNABORTED and EPROTO are UNP 5.11's
+    /// client that reset before we accepted it.
+    /// </summary>
+    private static bool AcceptRetryable(int err)
+        => err is LibC.ECONNABORTED or LibC.EPROTO or LibC.ENETDOWN or LibC.ENOPROTOOPT or LibC.EHOSTDOWN
+               or LibC.ENONET or LibC.EHOSTUNREACH or LibC.EOPNOTSUPP or LibC.ENETUNREACH;
+
+    /// <summary>Accepts what is queued, forking one child per connection; returns 0, or the errno of a fatal accept error.</summary>
+    private int AcceptSome()
     {
         sockaddr_storage cliaddr = default;
         Span<byte> host = stackalloc byte[LibC.INET6_ADDRSTRLEN];
@@ -165,11 +182,11 @@ public sealed class ConcurrentServer
             if (connfd < 0)
             {
                 int err = Errno.Last;
-                if (err == LibC.EAGAIN) return;   // the queue is empty
+                if (err == LibC.EAGAIN) return 0; // the queue is empty
                 if (err == LibC.EINTR) continue;  // UNP 5.9: restart the interrupted accept
-                if (err == LibC.ECONNABORTED || err == LibC.EPROTO)
+                if (AcceptRetryable(err))
                 {
-                    // UNP 5.11: the client reset the connection before we accepted it. Say so, and go on.
+                    // That connection failed, not the server. Say so, and go on.
                     Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));
                     continue;
                 }
@@ -177,19 +194,18 @@ public sealed class ConcurrentServer
                 {
                     Log.Error(Log.Line().Add("accept error: "u8).AddErrno(err));
                     PauseAccepting();
-                    return;
+                    return 0;
                 }
-                throw new UnpException("accept", err);
+                return err;
             }
             _backoffMs = 0;
             _stats.Accepted++;
 
-            if (_options.Concurrency != Concurrency.Exec) // an exec'd child logs its peer itself (getpeername)
-            {
-                int n = Addresses.SockNtopHost(ref cliaddr, host);
-                Log.Info(Log.Line().Add("connection from "u8).Add(host[..Math.Max(n, 0)])
-                                   .Add(", port "u8).Add(Addresses.Port(ref cliaddr)));
-            }
+            // Here in every mode, --exec too: accept() told us the peer, while an exec'd
+            // child's getpeername() fails once the client has reset (it is told --peer-logged).
+            int hostLen = Addresses.SockNtopHost(ref cliaddr, host);
+            Log.Info(Log.Line().Add("connection from "u8).Add(host[..Math.Max(hostLen, 0)])
+                               .Add(", port "u8).Add(Addresses.Port(ref cliaddr)));
 
             if (_options.Concurrency == Concurrency.Iterative)
             {
@@ -200,7 +216,7 @@ public sealed class ConcurrentServer
 
             int pid = _options.Concurrency == Concurrency.Exec
                 ? ForkPath.ForkAndExec(connfd, _execPlan!)
-                : ForkPath.ForkAndServe(connfd, _service); // the child never returns from either
+                : ForkPath.ForkAndServe(connfd, _service, _children.Pidfds); // the child never returns from either
             if (pid < 0)
             {
                 int err = Errno.Last;
@@ -208,12 +224,42 @@ public sealed class ConcurrentServer
                 Log.Error(Log.Line().Add("fork error: "u8).AddErrno(err));
                 LibC.close(connfd);
                 PauseAccepting();
+                return 0;
+            }
+            LibC.close(connfd); // UNP 4.8: the parent closes the connected socket; the child has it
+            Track(pid);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// Holds a new child by a pidfd as well as its pid (opened after close(connfd), so a
+    /// descriptor is free for it). pidfd_open sets close-on-exec itself: an exec'd child
+    /// does not inherit it; a forked one closes it (ForkPath).
+    /// </summary>
+    private void Track(int pid)
+    {
+        int pidfd = LibC.pidfd_open(pid, 0);
+        if (pidfd < 0)
+        {
+            int err = Errno.Last;
+            // --reap ignore: the child may have exited and been reaped already.
+            if (err == LibC.ESRCH)
+            {
+                _stats.Reaped++;
                 return;
             }
-            _children.Add(pid);
-            _stats.PeakActive = Math.Max(_stats.PeakActive, _children.Running);
-            LibC.close(connfd); // UNP 4.8: the parent closes the connected socket; the child has it
+            Log.Error(Log.Line().Add("pidfd_open error: "u8).AddErrno(err));
         }
+        else if (_options.Reap == ReapMode.Ignore && Reaper.HasVanished(pid, -1))
+        {
+            // Reaped by the kernel before pidfd_open: that pid is no longer our child's.
+            LibC.close(pidfd);
+            _stats.Reaped++;
+            return;
+        }
+        _children.Add(pid, pidfd);
+        _stats.PeakActive = Math.Max(_stats.PeakActive, _children.Running);
     }
 
     /// <summary>Out of descriptors or processes: stop polling the listener for a while instead of spinning.</summary>
@@ -257,10 +303,19 @@ public sealed class ConcurrentServer
         return 0;
     }
 
+    /// <summary>
+    /// Signals every running child through its pidfd, which cannot name a process that
+    /// reused the pid. Without a pidfd, only a child the kernel does not reap by itself
+    /// (not --reap ignore) keeps its pid until we wait for it, so kill() is safe there.
+    /// </summary>
     private void Signal(int sig)
     {
         for (int i = 0; i < _children.Count; i++)
-            if (!_children.HasExited(i)) LibC.kill(_children.Pid(i), sig);
+        {
+            if (_children.HasExited(i)) continue;
+            if (_children.Pidfd(i) >= 0) LibC.pidfd_send_signal(_children.Pidfd(i), sig);
+            else if (_options.Reap != ReapMode.Ignore) LibC.kill(_children.Pid(i), sig);
+        }
     }
 
     private void LogStats()

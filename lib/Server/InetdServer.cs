@@ -10,7 +10,8 @@ namespace UnpServers.Server;
 
 public static class InetdServer
 {
-    public static int Run(ConnectionService service, string? logFile, int idleTimeoutSeconds)
+    /// <param name="peerLogged">Exec'd by our own server (--exec), which logged the peer when it accepted.</param>
+    public static int Run(ConnectionService service, string? logFile, int idleTimeoutSeconds, bool peerLogged = false)
     {
         try
         {
@@ -23,7 +24,7 @@ public static class InetdServer
             // rather than through the runtime's shutdown, so the parent sees the signal.
             foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGQUIT]) Signals.Signal(sig, LibC.SIG_DFL);
 
-            LogPeer();
+            if (!peerLogged) LogPeer();
             service.IdleTimeoutMs = idleTimeoutSeconds * 1000;
             return service.Serve(0, 1);
         }
@@ -39,7 +40,8 @@ public static class InetdServer
     {
         sockaddr_storage ss = default;
         uint len = 128;
-        if (LibC.getpeername(0, ref ss, ref len) == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6)
+        int err = LibC.getpeername(0, ref ss, ref len) == 0 ? 0 : Errno.Last;
+        if (err == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6)
         {
             Log.Info($"connection from {Addresses.SockNtopHost(ref ss)}, port {Addresses.Port(ref ss)}");
             return;
@@ -53,9 +55,15 @@ public static class InetdServer
             if (ip.StartsWith("::ffff:", StringComparison.Ordinal) && ip.Contains('.')) ip = ip[7..];
             Log.Info($"connection from {ip}, port {port ?? "?"}");
         }
-        else
+        else if (err is 0 or LibC.ENOTSOCK)
         {
             Log.Info("connection on stdin, which is not a TCP socket: peer unknown");
+        }
+        else
+        {
+            // ENOTCONN: a TCP socket whose client has already reset (UNP 5.11), and no
+            // super-server named it. Not the same thing as a pipe.
+            Log.Info($"connection on stdin, peer unknown: getpeername error: {Errno.Describe(err)}");
         }
     }
 }

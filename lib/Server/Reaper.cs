@@ -96,13 +96,24 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
         }
     }
 
-    /// <summary>--reap ignore: children the kernel has already reaped no longer exist.</summary>
+    /// <summary>
+    /// --reap ignore: forgets the children that have exited (the kernel reaps them). Not
+    /// kill(pid, 0): once reaped, the pid may already name another process.
+    /// </summary>
     private void ForgetVanished()
     {
         for (int i = children.Count - 1; i >= 0; i--)
         {
-            int pid = children.Pid(i);
-            if (LibC.kill(pid, 0) < 0 && Errno.Last == LibC.ESRCH && children.Remove(pid)) stats.Reaped++;
+            if (HasVanished(children.Pid(i), children.Pidfd(i)) && children.Remove(children.Pid(i))) stats.Reaped++;
         }
     }
+
+    /// <summary>
+    /// --reap ignore: whether a child has exited. A pidfd polls readable once its process
+    /// has exited (pidfd_open(2)); without one, waitid() tells whether pid is still a child of ours.
+    /// </summary>
+    public static bool HasVanished(int pid, int pidfd)
+        => pidfd >= 0
+            ? Io.WaitReadable(pidfd, 0) > 0
+            : LibC.waitid(LibC.P_PID, pid, out siginfo_t _, LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT) < 0 && Errno.Last == LibC.ECHILD;
 }

@@ -6,5 +6,5 @@ using UnpServers.Services;
 
 var options = Arguments.Parse<Options>(args, "daytimesrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new Daytime(), options.Log, idleTimeoutSeconds: 0)
+    ? InetdServer.Run(new Daytime(), options.Log, idleTimeoutSeconds: 0, options.PeerLogged)
     : ConcurrentServer.Run(options.ToServerOptions(), new Daytime());

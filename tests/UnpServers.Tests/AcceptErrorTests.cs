@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using UnpServers.Interop;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>
+/// accept() errors: the ones accept(2) says to retry are retried; any other is fatal, and
+/// a fatal one ends the children as SIGTERM does before the server exits 1. The errors are
+/// real system-call failures, injected into the running server by strace (ptrace), which
+/// `make test` installs: the product carries no test hook.
+/// </summary>
+[TestFixture]
+public class AcceptErrorTests
+{
+    /// <summary>strace attached to the server's main thread: its next accept4() fails with errno.</summary>
+    private sealed class FailNextAccept : IDisposable
+    {
+        private readonly Process _strace;
+
+        public FailNextAccept(int pid, string errno)
+        {
+            string? path = new[] { "/usr/bin/strace", "/bin/strace", "/usr/local/bin/strace" }.FirstOrDefault(File.Exists);
+            if (path == null) Assert.Fail("strace is not installed: run `make test-deps` (as root)");
+            var psi = new ProcessStartInfo(path!) { UseShellExecute = false, RedirectStandardError = true };
+            foreach (string a in (string[])["-o", "/dev/null", "-e", "trace=accept4", "-e", $"inject=accept4:error={errno}:when=1", "-p", pid.ToString()])
+                psi.ArgumentList.Add(a);
+            _strace = Process.Start(psi)!;
+            var attached = new ManualResetEventSlim();
+            var said = new System.Text.StringBuilder();
+            _strace.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data == null) return;
+                lock (said) said.AppendLine(e.Data);
+                if (e.Data.Contains($"Process {pid} attached")) attached.Set();
+            };
+            _strace.BeginErrorReadLine();
+            if (!attached.Wait(10000))
+            {
+                Dispose();
+                lock (said) Assert.Fail($"strace did not attach to {pid}: {said}");
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_strace.HasExited) LibC.kill(_strace.Id, LibC.SIGTERM); // strace detaches and exits
+            if (!_strace.WaitForExit(5000))
+            {
+                LibC.kill(_strace.Id, LibC.SIGKILL);
+                _strace.WaitForExit(5000);
+            }
+            _strace.Dispose();
+        }
+    }
+
+    [TestCase("ENETDOWN", "Network is down")]
+    [TestCase("EPROTO", "Protocol error")]
+    [TestCase("ENOPROTOOPT", "Protocol not available")]
+    [TestCase("EHOSTDOWN", "Host is down")]
+    [TestCase("ENONET", "Machine is not on the network")]
+    [TestCase("EHOSTUNREACH", "No route to host")]
+    [TestCase("EOPNOTSUPP", "Operation not supported")]
+    [TestCase("ENETUNREACH", "Network is unreachable")]
+    public void ANetworkErrorOfTheAcceptedConnectionIsRetried(string errno, string text)
+    {
+        using var server = ServerProcess.StartEcho();
+        using (new FailNextAccept(server.Pid, errno))
+        {
+            using var s = EchoClient.Connect(server.Port);
+            Assert.That(EchoClient.Line(s, "still served"), Is.EqualTo("still served\n"));
+        }
+        server.WaitForLog(new($@"^accept error: {Regex.Escape(text)} \({errno}\), retrying$"), 5000);
+        Assert.That(server.HasExited, Is.False, server.Log);
+        using var next = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+    }
+
+    [Test]
+    public void AFatalAcceptErrorStopsTheChildrenThenExits1()
+    {
+        using var server = ServerProcess.StartEcho();
+        using var first = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(first, "served"), Is.EqualTo("served\n"));
+        int child = server.Children().Single();
+
+        using (new FailNextAccept(server.Pid, "EINVAL"))
+        {
+            using var second = EchoClient.Connect(server.Port); // the kernel completes it; accept() fails
+            Assert.That(server.WaitForExit(10000), Is.EqualTo(1), server.Log);
+        }
+        Assert.That(server.Log, Does.Contain("accept error: Invalid argument (EINVAL)"));
+        Assert.That(server.Log, Does.Contain($"child {child} terminated by signal 15 (SIGTERM)"), "ended as SIGTERM ends them");
+        Assert.That(server.LogLines().Last(), Is.EqualTo("stopped"));
+        Assert.That(EchoClient.ReadToEnd(first), Is.Empty, "the first client sees its connection close");
+        Assert.That(ProcFs.Exists(child), Is.False);
+    }
+}
