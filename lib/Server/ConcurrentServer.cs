@@ -154,6 +154,7 @@ public sealed class ConcurrentServer
                     if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
                     break;
                 case LibC.SIGUSR1:
+                    _reaper.Poll(); // --reap ignore: a SIGCHLD can come before its child's pidfd says it exited
                     LogStats();
                     break;
             }

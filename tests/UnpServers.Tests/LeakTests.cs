@@ -12,6 +12,8 @@ public class LeakTests
         using var server = ServerProcess.StartEcho();
         EchoClient.RoundTrip(server.Port, [0]); // first connection: the log is open, everything warmed
         Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True);
+        // The parent closes the child's pidfd after waitpid() and before it logs the exit.
+        Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated")) == 1, 5000), Is.True, server.Log);
         int fdsBefore = ProcFs.FdCount(server.Pid);
 
         int errors = 0;
@@ -37,6 +39,7 @@ public class LeakTests
         Assert.That(errors, Is.EqualTo(0));
         Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True, "every child gone");
         Assert.That(ProcFs.Zombies(server.Pid), Is.Empty);
+        Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated")) == 2001, 5000), Is.True, "every exit logged");
         Assert.That(ProcFs.FdCount(server.Pid), Is.EqualTo(fdsBefore), "the parent's descriptors");
         Assert.That(server.CountLog(new(@"^child \d+ terminated, exit status 0$")), Is.EqualTo(2001));
     }
