@@ -14,7 +14,7 @@ public sealed class Options
     public int Port { get; set; }
 
     [Option('n', "connections", Default = 1,
-        HelpText = "UNP 5.8 tcpcli04: open N connections, send one line on each, then close them all at once (the zombie lesson).")]
+        HelpText = "UNP 5.8 tcpcli04: open N connections (at most 10000), send one line on each, half-close them all at once, then read the echoes (the zombie lesson).")]
     public int Connections { get; set; }
 
     [Option("sigpipe-demo",

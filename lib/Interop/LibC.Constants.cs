@@ -54,6 +54,7 @@ public static partial class LibC
     public const int FD_CLOEXEC = 1;
 
     // <unistd.h>
+    public const int SEEK_SET = 0;
     public const int SEEK_CUR = 1;
     public const int SEEK_END = 2;
 

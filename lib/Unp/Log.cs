@@ -80,7 +80,9 @@ public static class Log
     {
         long end = LibC.lseek(fd, 0, LibC.SEEK_CUR); // after an O_APPEND write: the end of our part
         if (end < written) return;                    // ESPIPE: not a file
-        if (LibC.lseek(fd, 0, LibC.SEEK_END) == end) LibC.ftruncate(fd, end - written);
+        if (LibC.lseek(fd, 0, LibC.SEEK_END) != end) return;
+        if (LibC.ftruncate(fd, end - written) == 0)
+            LibC.lseek(fd, end - written, LibC.SEEK_SET); // without O_APPEND (stdout > file), the next line starts there, not after a hole
     }
 
     private static void Lost(int fd, int err)
