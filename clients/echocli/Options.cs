@@ -14,7 +14,7 @@ public sealed class Options
     public int Port { get; set; }
 
     [Option('n', "connections", Default = 1,
-        HelpText = "UNP 5.8 tcpcli04: open N connections, send one line on each, then close them all at once (the zombie lesson).")]
+        HelpText = "UNP 5.8 tcpcli04: open N connections (at most 10000), send one line on each, half-close them all at once, then read the echoes (the zombie lesson).")]
     public int Connections { get; set; }
 
     [Option("sigpipe-demo",
@@ -33,6 +33,7 @@ public sealed class Options
         if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
         if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
         if (Connections < 1) return $"-n must be 1 or more, not {Connections}";
+        if (Connections > ManyConnections.Max) return $"-n must be at most {ManyConnections.Max}, not {Connections}";
         if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
         if (SigpipeDemo && Linger0) return "--sigpipe-demo and --linger0 are separate lessons; choose one";
         return null;

@@ -4,6 +4,7 @@
 using CommandLine;
 using CommandLine.Text;
 using UnpServers.Interop;
+using UnpServers.Unp;
 
 namespace UnpServers.Cli;
 
@@ -12,6 +13,7 @@ public static class Arguments
     /// <param name="validate">Checks the parsed values; returns the reason they are bad, or null.</param>
     public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null)
     {
+        _ = Stdio.Out; // which of fds 0..2 we were given, checked before anything else runs
         using var parser = new Parser(s =>
         {
             s.HelpWriter = null; // we print help ourselves: stdout for --help, stderr for errors
@@ -32,16 +34,8 @@ public static class Arguments
         }
 
         var errors = ((NotParsed<T>)result).Errors.ToList();
-        if (errors.IsHelp())
-        {
-            Console.Out.Write(Help(program, result));
-            Environment.Exit(0);
-        }
-        if (errors.IsVersion())
-        {
-            Console.Out.WriteLine(Version(program));
-            Environment.Exit(0);
-        }
+        if (errors.IsHelp()) Print(program, Help(program, result));
+        if (errors.IsVersion()) Print(program, Version(program) + "\n");
         Fail(program, Reason<T>(errors[0]), result);
         return default!; // not reached
     }
@@ -116,10 +110,25 @@ public static class Arguments
     public static string Version(string program)
         => $"{program} (UnpServers) {typeof(Arguments).Assembly.GetName().Version?.ToString(3)}";
 
+    // Output through write(2), not Console: a closed or full stdout/stderr is an error
+    // message and an exit status, never an exception (and a closed one is not the runtime's
+    // pipe that took its number, see Stdio).
+
+    /// <summary>--help, --version: the text on stdout, exit 0; exit 1 if it cannot be written, as GNU tools do.</summary>
+    private static void Print(string program, string text)
+    {
+        int err = Stdio.Write(Stdio.Out, text);
+        if (err != 0)
+        {
+            Stdio.Write(Stdio.Err, $"{program}: write error on stdout: {Errno.Describe(err)}\n");
+            Environment.Exit(1);
+        }
+        Environment.Exit(0);
+    }
+
     private static void Fail<T>(string program, string reason, ParserResult<T> result)
     {
-        Console.Error.WriteLine($"{program}: {reason}");
-        Console.Error.Write(Help(program, result));
+        Stdio.Write(Stdio.Err, $"{program}: {reason}\n" + Help(program, result)); // nowhere else to say it if this fails
         Environment.Exit(LibC.EX_USAGE);
     }
 

@@ -18,11 +18,11 @@ public static class DaytimeClient
             while ((n = Io.Read(sockfd, recvline)) > 0)
             {
                 counter++;
-                if (Io.Writen(1, recvline.AsSpan(0, (int)n)) < 0) return Log.ErrorAndFail("write error: ", Errno.Last);
+                if (Io.Writen(Stdio.Out, recvline.AsSpan(0, (int)n)) < 0) return Log.ErrorAndFail("write error: ", Errno.Last);
             }
             if (n < 0) return Log.ErrorAndFail("read error: ", Errno.Last);
             LibC.close(sockfd);
-            if (count) Io.Writen(1, System.Text.Encoding.ASCII.GetBytes($"counter = {counter}\n"));
+            if (count && Stdio.Write(Stdio.Out, $"counter = {counter}\n") is int err and not 0) return Log.ErrorAndFail("write error: ", err);
             return 0;
         }
         catch (UnpException e)

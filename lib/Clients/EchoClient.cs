@@ -34,6 +34,9 @@ public static class EchoClient
             if (o.Sigpipe == SigpipeAction.Default && Signals.Signal(LibC.SIGPIPE, LibC.SIG_DFL) < 0)
                 throw new UnpException("sigaction", Errno.Last);
             if (o.Connections > 1) return ManyConnections.Run(o.Host, o.Port, o.Connections);
+            // Every other mode copies stdin to the server. Closed, it would be the runtime's pipe
+            // that never ends (see Stdio): fail as a C client's first read does, before connecting.
+            if (Stdio.In < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", LibC.EBADF);
             int sockfd = TcpConnect.Open(o.Host, o.Port);
             return o.SigpipeDemo ? SigpipeDemo.Run(sockfd) : StrCli.Run(sockfd, o.Linger0);
         }

@@ -10,21 +10,22 @@ public static class SigpipeDemo
 {
     public static int Run(int sockfd)
     {
-        var stdin = new LineReader(0);
+        var stdin = new LineReader(Stdio.In);
         var sockin = new LineReader(sockfd);
         var line = new byte[4096];
         var echo = new byte[4096];
         for (;;)
         {
             int n = stdin.Readline(line);
-            if (n <= 0) return 0;
+            if (n < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", Errno.Last);
+            if (n == 0) return 0;
             if (Io.Writen(sockfd, line.AsSpan(0, 1)) < 0) return WriteError();
             Thread.Sleep(1000);                                              // the RST arrives meanwhile
             if (n > 1 && Io.Writen(sockfd, line.AsSpan(1, n - 1)) < 0) return WriteError();
             int m = sockin.Readline(echo);
             if (m < 0) return Log.ErrorAndFail("str_cli: read error: ", Errno.Last);
             if (m == 0) return StrCli.Premature();
-            Io.Writen(1, echo.AsSpan(0, m));
+            if (Io.Writen(Stdio.Out, echo.AsSpan(0, m)) < 0) return Log.ErrorAndFail("str_cli: write error on stdout: ", Errno.Last);
         }
     }
 

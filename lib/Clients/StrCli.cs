@@ -9,7 +9,9 @@ namespace UnpServers.Clients;
 
 public static class StrCli
 {
-    private const int Stdin = 0, Stdout = 1;
+    // -1 if the process was started with one closed: reads and writes fail with EBADF (see Stdio).
+    private static int Stdin => Stdio.In;
+    private static int Stdout => Stdio.Out;
 
     /// <summary>Copies stdin to sockfd and sockfd to stdout until the server's FIN; returns the exit status.</summary>
     /// <param name="linger0">At stdin's EOF, once every byte has come back, close with a RST instead of a FIN (UNP 7.5).</param>

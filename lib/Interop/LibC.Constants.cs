@@ -55,6 +55,11 @@ public static partial class LibC
     public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
 
+    // <unistd.h>
+    public const int SEEK_SET = 0;
+    public const int SEEK_CUR = 1;
+    public const int SEEK_END = 2;
+
     // <poll.h>
     public const short POLLIN = 0x1;
     public const short POLLOUT = 0x4;
@@ -129,6 +134,7 @@ public static partial class LibC
     public const int ENOMEM = 12;
     public const int EACCES = 13;
     public const int EINVAL = 22;
+    public const int ENOSPC = 28;
     public const int ENFILE = 23;
     public const int EMFILE = 24;
     public const int EPIPE = 32;

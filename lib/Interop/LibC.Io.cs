@@ -33,6 +33,12 @@ public static unsafe partial class LibC
     public static partial int pipe2(int* pipefd, int flags);
 
     [LibraryImport(Library, SetLastError = true)]
+    public static partial long lseek(int fd, long offset, int whence);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int ftruncate(int fd, long length);
+
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int getrlimit(int resource, rlimit* rlim);
 
     [LibraryImport(Library, SetLastError = true)]

@@ -324,5 +324,6 @@ public sealed class ConcurrentServer
                               .Add(", active "u8).Add(_children.Running)
                               .Add(", reaped "u8).Add(_stats.Reaped)
                               .Add(", peak active "u8).Add(_stats.PeakActive)
-                              .Add(", fork failures "u8).Add(_stats.ForkFailures));
+                              .Add(", fork failures "u8).Add(_stats.ForkFailures)
+                              .Add(", log lines lost "u8).Add(Log.LostLines));
 }

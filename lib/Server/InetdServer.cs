@@ -16,9 +16,16 @@ public static class InetdServer
         try
         {
             // stdout is the client's connection: log lines must go elsewhere.
+            bool stderrIsConnection = LibC.fd_is_socket(2); // inetd and systemd put the connection on stderr too
             if (logFile != null) Log.OpenFile(logFile);
-            else if (LibC.fd_is_socket(2)) Log.Discard(); // inetd and systemd put the connection on stderr too
-            else Log.InfoFd = 2;
+            else if (stderrIsConnection) Log.Discard();
+            else Log.InfoFd = Log.ErrorFd;
+            if (stderrIsConnection) Log.ReportFd = -1;
+
+            // Started with the connection closed: fail as a C server would, at once, rather than
+            // wait on the pipe the runtime put in its place (see Stdio).
+            if (Stdio.In < 0) return Log.ErrorAndFail("--inetd: read error on stdin: ", LibC.EBADF);
+            if (Stdio.Out < 0) return Log.ErrorAndFail("--inetd: write error on stdout: ", LibC.EBADF);
 
             // Killed like the C server: SIGTERM, SIGINT, SIGHUP end the process at once,
             // rather than through the runtime's shutdown, so the parent sees the signal.

@@ -1,7 +1,9 @@
 // UNP lib/error.c, for processes that fork: each message is built in a fixed buffer and
 // written with one write(2), so lines from the parent and its children never interleave
 // (O_APPEND, under PIPE_BUF bytes) and a forked child logs without allocating.
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using UnpServers.Interop;
 
 namespace UnpServers.Unp;
@@ -9,14 +11,29 @@ namespace UnpServers.Unp;
 public static class Log
 {
     /// <summary>Where information lines go: stdout, or the --log file.</summary>
-    public static int InfoFd { get; set; } = 1;
+    public static int InfoFd { get; set; } = Stdio.Out;
 
     /// <summary>Where error lines go: stderr, or the --log file.</summary>
-    public static int ErrorFd { get; set; } = 2;
+    public static int ErrorFd { get; set; } = Stdio.Err;
+
+    /// <summary>
+    /// Where the first failure to write a log line is reported: stderr, or nowhere (-1) when
+    /// stderr is closed or is the client's connection (inetd).
+    /// </summary>
+    public static int ReportFd { get; set; } = Stdio.Err;
 
     // One line buffer for the process. The parent never forks in the middle of a line,
     // so a child starts with it unused.
     private static readonly LogLine Current = new(1024);
+
+    // The report of a failed write, built in its own buffer: Current is the line that failed.
+    private static readonly LogLine Report = new(256);
+
+    private static long s_lost;
+    private static bool s_reported;
+
+    /// <summary>Lines this process could not write (full disk, closed descriptor); the stats line shows them.</summary>
+    public static long LostLines => s_lost;
 
     /// <summary>Starts a line (the previous one is discarded).</summary>
     public static LogLine Line() => Current.Clear();
@@ -29,6 +46,55 @@ public static class Log
     public static void Info(string message) => Info(Line().Add(message));
 
     public static void Error(string message) => Error(Line().Add(message));
+
+    /// <summary>
+    /// Writes one whole line, or nothing. A server must go on serving when its log cannot be
+    /// written (full disk), so a failure is counted, reported once on stderr, and a part
+    /// already written is taken back: the next line starts on a line of its own.
+    /// </summary>
+    internal static void Write(int fd, ReadOnlySpan<byte> line)
+    {
+        int done = 0;
+        while (done < line.Length)
+        {
+            nint n = LibC.write(fd, line[done..]);
+            if (n > 0)
+            {
+                done += (int)n; // a short write: on a disk that just filled, the rest fails with ENOSPC
+                continue;
+            }
+            int err = n < 0 ? Errno.Last : LibC.ENOSPC;
+            if (err == LibC.EINTR) continue; // UNP 5.9
+            if (done > 0) TakeBack(fd, done);
+            Lost(fd, err);
+            return;
+        }
+    }
+
+    /// <summary>
+    /// ftruncate(2) away the first part of a line that could not be written whole. Only for a
+    /// file (a pipe writes a line under PIPE_BUF whole or not at all), and only while the file
+    /// still ends where our write left it: another process may have appended since.
+    /// </summary>
+    private static void TakeBack(int fd, int written)
+    {
+        long end = LibC.lseek(fd, 0, LibC.SEEK_CUR); // after an O_APPEND write: the end of our part
+        if (end < written) return;                    // ESPIPE: not a file
+        if (LibC.lseek(fd, 0, LibC.SEEK_END) != end) return;
+        if (LibC.ftruncate(fd, end - written) == 0)
+            LibC.lseek(fd, end - written, LibC.SEEK_SET); // without O_APPEND (stdout > file), the next line starts there, not after a hole
+    }
+
+    private static void Lost(int fd, int err)
+    {
+        s_lost++;
+        if (s_reported) return;
+        s_reported = true;
+        if (ReportFd < 0 || ReportFd == fd) return; // nowhere else to say it
+        Report.Clear().Add("log write error: "u8).AddErrno(err)
+              .Add("; lines that cannot be written are counted in the stats line (log lines lost)"u8);
+        Io.Writen(ReportFd, Report.Terminated());
+    }
 
     private static string? s_path;
     private static int s_fileFd = -1;
@@ -64,6 +130,7 @@ public static class Log
     /// <summary>Discards every line: under inetd, stderr is the client's connection.</summary>
     public static void Discard()
     {
+        ReportFd = -1;
         int fd = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
         if (fd >= 0) InfoFd = ErrorFd = fd;
     }
@@ -79,21 +146,38 @@ public static class Log
     }
 }
 
-/// <summary>A line being built in a fixed buffer; a too-long line is cut, never overflows.</summary>
+/// <summary>
+/// A line being built in a fixed buffer. A line too long for it is cut, at a character
+/// boundary, and ends with " [cut]": it never overflows and is never dropped.
+/// </summary>
 public sealed class LogLine(int capacity)
 {
+    private static ReadOnlySpan<byte> CutMarker => " [cut]"u8;
+
     private readonly byte[] _buf = new byte[capacity];
     private int _len;
+    private bool _cut;
+
+    // Room left for text: the marker and the newline always fit after it.
+    private int Room => _buf.Length - CutMarker.Length - 1 - _len;
 
     public LogLine Clear()
     {
         _len = 0;
+        _cut = false;
         return this;
     }
 
     public LogLine Add(scoped ReadOnlySpan<byte> text)
     {
-        int n = Math.Min(text.Length, _buf.Length - 1 - _len);
+        if (_cut) return this;
+        int n = text.Length;
+        if (n > Room)
+        {
+            n = Room;
+            while (n > 0 && (text[n] & 0xC0) == 0x80) n--; // not inside a UTF-8 sequence
+            _cut = true;
+        }
         text[..n].CopyTo(_buf.AsSpan(_len));
         _len += n;
         return this;
@@ -117,17 +201,29 @@ public sealed class LogLine(int capacity)
     /// <summary>"Connection reset by peer (ECONNRESET)"</summary>
     public LogLine AddErrno(int errnum) => Add(Errno.Text(errnum));
 
-    /// <summary>Encodes straight into the buffer; for the parent only.</summary>
+    /// <summary>Encodes straight into the buffer, as much as fits, whole characters only.</summary>
     public LogLine Add(string text)
     {
-        if (Encoding.UTF8.GetByteCount(text) <= _buf.Length - 1 - _len) _len += Encoding.UTF8.GetBytes(text, _buf.AsSpan(_len));
+        if (_cut) return this;
+        if (Utf8.FromUtf16(text, _buf.AsSpan(_len, Room), out _, out int written) == OperationStatus.DestinationTooSmall)
+            _cut = true;
+        _len += written;
         return this;
     }
 
-    public void WriteTo(int fd)
+    public void WriteTo(int fd) => Log.Write(fd, Terminated());
+
+    /// <summary>The line as written: the text, the marker if it was cut, and the newline.</summary>
+    internal ReadOnlySpan<byte> Terminated()
     {
-        _buf[_len] = (byte)'\n';
-        Io.Writen(fd, _buf.AsSpan(0, _len + 1));
+        int len = _len;
+        if (_cut)
+        {
+            CutMarker.CopyTo(_buf.AsSpan(len));
+            len += CutMarker.Length;
+        }
+        _buf[len++] = (byte)'\n';
+        return _buf.AsSpan(0, len);
     }
 
     public ReadOnlySpan<byte> Text => _buf.AsSpan(0, _len);

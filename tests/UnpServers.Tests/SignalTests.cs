@@ -95,7 +95,7 @@ public class SignalTests
         for (int i = 0; i < 3; i++) EchoClient.RoundTrip(server.Port, [1, 2, 3]);
         Assert.That(Wait.Until(() => server.CountLog(new("terminated")) == 3, 5000), Is.True);
         server.Signal(LibC.SIGUSR1);
-        server.WaitForLog(new(@"^stats: accepted 3, active 0, reaped 3, peak active [12], fork failures 0$"), 5000);
+        server.WaitForLog(new(@"^stats: accepted 3, active 0, reaped 3, peak active [12], fork failures 0, log lines lost 0$"), 5000);
     }
 
     [Test]

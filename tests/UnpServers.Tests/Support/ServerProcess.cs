@@ -26,9 +26,10 @@ public sealed partial class ServerProcess : IDisposable
     }
 
     /// <param name="logToStdout">No --log: the server logs to stdout and stderr, which are captured into the same file.</param>
-    public static ServerProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, bool logToStdout = false)
+    /// <param name="logPath">The --log file (deleted at Dispose); by default a new one in the temporary directory.</param>
+    public static ServerProcess Start(string program, IEnumerable<string> args, IDictionary<string, string>? env = null, bool logToStdout = false, string? logPath = null)
     {
-        string log = Path.Combine(Path.GetTempPath(), $"unp-{program}-{Guid.NewGuid():N}.log");
+        string log = logPath ?? Path.Combine(Path.GetTempPath(), $"unp-{program}-{Guid.NewGuid():N}.log");
         var psi = new ProcessStartInfo(Repo.Program(program))
         {
             RedirectStandardOutput = true,
