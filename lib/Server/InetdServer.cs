@@ -10,7 +10,7 @@ namespace UnpServers.Server;
 
 public static class InetdServer
 {
-    public static int Run(ConnectionService service, string? logFile, int idleTimeoutSeconds)
+    public static int Run(ConnectionService service, byte[]? logFile, int idleTimeoutSeconds)
     {
         try
         {
