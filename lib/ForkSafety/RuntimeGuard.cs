@@ -116,6 +116,8 @@ public static class RuntimeGuard
         LibC.sigemptyset(out sigset_t set);
         foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT])
         {
+            // Started ignoring it (a background job of a script ignores SIGINT): it stays so.
+            if (LibC.sigaction(sig, out sigaction_t current) == 0 && current.sa_handler == LibC.SIG_IGN) continue;
             Signals.Signal(sig, LibC.SIG_DFL); // not the runtime's handler: it would talk to threads we do not run
             LibC.sigaddset(ref set, sig);
         }
