@@ -41,6 +41,11 @@ public static class RuntimeGuard
     /// <summary>The runtime reads a setting as DOTNET_X or, the older spelling, COMPlus_X.</summary>
     private static readonly string[] ConfigPrefixes = ["DOTNET_", "COMPlus_"];
 
+    /// <summary>
+    /// Set to the pid by the re-exec (execve keeps the pid): a process that finds its own pid
+    /// there has re-executed once already and must not loop. A value inherited from another
+    /// process (an exec'd child's environment) does not count.
+    /// </summary>
     private const string ReexecMarker = "UNPSERVERS_REEXEC";
 
     /// <summary>Checked once: Start then lets SIGTERM/SIGINT through until the signalfd exists.</summary>
@@ -87,7 +92,8 @@ public static class RuntimeGuard
             s_forkSafe = true;
             return;
         }
-        if (Environment.GetEnvironmentVariable(ReexecMarker) == "1")
+        string pid = LibC.getpid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable(ReexecMarker) == pid)
             throw new UnpException("execve", 0, "fork-safety: re-executed, but the environment or signal mask did not take effect");
 
         LibC.sigemptyset(out sigset_t set);
@@ -98,7 +104,7 @@ public static class RuntimeGuard
         var env = OwnEnvironment().Where(e => !IsName(e, ReexecMarker) && !OverridesRequired(NameOf(e))
                                               && !RequiredEnvironment.Any(v => IsName(e, v.Name))).ToList();
         env.AddRange(RequiredEnvironment.Select(v => Encoding.ASCII.GetBytes($"{v.Name}={v.Value}")));
-        env.Add(Encoding.ASCII.GetBytes($"{ReexecMarker}=1"));
+        env.Add(Encoding.ASCII.GetBytes($"{ReexecMarker}={pid}"));
         LibC.execve(ThisProgram(OwnArguments(), env));
         throw new UnpException("execve", Errno.Last);
     }

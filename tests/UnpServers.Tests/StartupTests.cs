@@ -135,7 +135,7 @@ public partial class StartupTests
         try
         {
             // Re-executed (same pid) and listening: from here on it waits in open().
-            bool stuck = Wait.Until(() => File.ReadAllText($"/proc/{p.Id}/environ").Contains("UNPSERVERS_REEXEC=1")
+            bool stuck = Wait.Until(() => File.ReadAllText($"/proc/{p.Id}/environ").Split('\0').Contains($"UNPSERVERS_REEXEC={p.Id}")
                                           && Directory.GetFiles($"/proc/{p.Id}/fd").Any(f => (new FileInfo(f).LinkTarget ?? "").StartsWith("socket:")), 10000);
             Assert.That(stuck, Is.True, "the server reached listen()");
             LibC.kill(p.Id, LibC.SIGTERM);
