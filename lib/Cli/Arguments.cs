@@ -13,14 +13,14 @@ public static class Arguments
     /// <param name="validate">Checks the parsed values; returns the reason they are bad, or null.</param>
     public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null)
     {
-        _ = Stdio.Out; // which of fds 0..2 we were given, checked before anything else runs
-        using var parser = new Parser(s =>
+        _ = Stdio.Out; // which of fds 0..2 we were given, checked before anything else runs (and before NoTerminal moves them)
+        using var parser = NoTerminal.While(() => new Parser(s => // no console probe: see NoTerminal
         {
             s.HelpWriter = null; // we print help ourselves: stdout for --help, stderr for errors
             s.CaseInsensitiveEnumValues = true;
             s.AutoHelp = true;
             s.AutoVersion = true;
-        });
+        }));
         ParserResult<T> result = parser.ParseArguments<T>(args);
         if (MissingLastValue<T>(args) is string option)
             Fail(program, $"option --{option} needs a value", parser.ParseArguments<T>(["--help"]));
@@ -101,6 +101,7 @@ public static class Arguments
         UnknownOptionError u => $"unknown option '{(u.Token.Length == 1 ? "-" : "--")}{u.Token}'",
         BadFormatConversionError b when b.NameInfo.LongName.Length > 0 => $"invalid value for --{b.NameInfo.LongName}",
         MissingValueOptionError m => $"option --{m.NameInfo.LongName} needs a value",
+        BadFormatTokenError t when t.Token.StartsWith('-') && t.Token.EndsWith('=') => $"option {t.Token.TrimEnd('=')} needs a value",
         MissingRequiredOptionError r when r.NameInfo.LongName.Length > 0 => $"missing required option --{r.NameInfo.LongName}",
         MissingRequiredOptionError => $"missing {FirstRequiredValue<T>()}",
         RepeatedOptionError r => $"option --{r.NameInfo.LongName} given twice",

@@ -33,14 +33,22 @@ public abstract class ServerArguments
     [Option("peer-logged", Hidden = true)]
     public bool PeerLogged { get; set; }
 
+    /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
+    public const int MaxChildrenLimit = 65536;
+
+    /// <summary>--log FILE as the bytes the user typed (a file name need not be UTF-8), or null.</summary>
+    public byte[]? LogPath => Log == null ? null : RawArguments.OptionValue("log", Log);
+
     /// <summary>The reason the shared options are wrong, or null.</summary>
     protected string? ValidateServer(int port)
     {
         if (port is < 0 or > 65535) return $"--port must be 0..65535, not {port}";
         if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
-        if (MaxChildren < 1) return $"--max-children must be 1 or more, not {MaxChildren}";
         if (User != null && User.Length == 0) return "--user must name a user";
         if (Inetd && User != null) return "--inetd serves stdin/stdout: --user does not apply (the super-server chooses the user)";
+        if (MaxChildren is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {MaxChildren}";
+        if (Log is "") return "--log must name a file";
+        if (Bind is "") return "--bind must name an address or a host";
         return null;
     }
 
@@ -52,16 +60,14 @@ public abstract class ServerArguments
         Backlog = Backlog,
         Reap = Reap,
         MaxChildren = MaxChildren,
-        LogFile = Log,
+        LogFile = LogPath,
         User = User,
     };
 
-    /// <summary>What an exec'd child is told (--exec): serve stdin/stdout in --inetd mode, logging where we do.</summary>
-    protected string[] InetdArguments(params string[] more)
-    {
-        var a = new List<string> { "--inetd", "--peer-logged" };
-        a.AddRange(more);
-        if (Log != null) a.AddRange(["--log", Path.GetFullPath(Log)]);
-        return [.. a];
-    }
+    /// <summary>
+    /// What an exec'd child is told (--exec): serve stdin/stdout in --inetd mode; the parent has
+    /// logged the peer. No --log: it inherits the parent's log descriptor as its stderr instead of
+    /// opening the path, which it could not do after --user (the file belongs to root).
+    /// </summary>
+    protected static string[] InetdArguments(params string[] more) => ["--inetd", "--peer-logged", .. more];
 }

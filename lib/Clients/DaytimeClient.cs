@@ -22,6 +22,12 @@ public static class DaytimeClient
             }
             if (n < 0) return Log.ErrorAndFail("read error: ", Errno.Last);
             LibC.close(sockfd);
+            if (counter == 0)
+            {
+                // A FIN and no data: the server failed (a child that could not serve), not "the time is empty".
+                Log.Error("daytimecli: no reply: the server closed the connection without sending anything");
+                return 1;
+            }
             if (count && Stdio.Write(Stdio.Out, $"counter = {counter}\n") is int err and not 0) return Log.ErrorAndFail("write error: ", err);
             return 0;
         }

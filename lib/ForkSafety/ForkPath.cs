@@ -68,17 +68,26 @@ public static class ForkPath
 
     /// <summary>
     /// Forks a child that execs plan with connfd as its stdin and stdout (R5, the inetd
-    /// pattern of UNP 13.5). Returns the child's pid in the parent, or -1 with errno.
+    /// pattern of UNP 13.5). logfd (the --log file, or -1) becomes its stderr, where an
+    /// --inetd process logs: the child inherits the open file instead of opening the path,
+    /// which it may no longer be allowed to (--user). Returns the child's pid in the parent,
+    /// or -1 with errno.
     /// </summary>
-    public static int ForkAndExec(int connfd, ExecPlan plan)
+    public static int ForkAndExec(int connfd, ExecPlan plan, int logfd)
     {
         int pid = Fork();
         if (pid != 0) return pid;
 
         ChildPrologue(default); // the parent's pidfds are close-on-exec
-        LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0 and 1: they survive execve
+        // Started with stdio closed, either descriptor may itself be 0, 1 or 2: move it above 2
+        // first (close-on-exec: a copy left over goes away), so that no dup2 below overwrites
+        // the other before it is copied.
+        if (connfd <= 2) connfd = LibC.fcntl(connfd, LibC.F_DUPFD_CLOEXEC, 3);
+        if (logfd is 0 or 1) logfd = LibC.fcntl(logfd, LibC.F_DUPFD_CLOEXEC, 3);
+        LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0, 1 and 2: they survive execve
         LibC.dup2(connfd, 1);
-        if (connfd > 1) LibC.close(connfd);
+        if (logfd > 2) LibC.dup2(logfd, 2);
+        LibC.close(connfd);
         LibC.execve(plan);
         Log.Error(Log.Line().Add("execve error: "u8).AddErrno(Errno.Last));
         LibC._exit(ExecFailed);

@@ -1,6 +1,8 @@
-// Fork-safety R1, start-up: the runtime that forks must start with W^X and diagnostics off
-// and with the server's signals blocked. Both can only be arranged before the runtime
-// starts, so the server re-executes itself once when they are missing.
+// Fork-safety R1, start-up: the runtime that forks must start with W^X and diagnostics off,
+// with no background JIT or GC thread, and with the server's signals blocked. All of it can
+// only be arranged before the runtime starts, so the server re-executes itself once, as the
+// first thing its Main does, before anything else (the argument parser included) runs.
+using System.Text;
 using UnpServers.Interop;
 using UnpServers.Unp;
 
@@ -15,21 +17,66 @@ public static class RuntimeGuard
     public static readonly int[] HandledSignals = [LibC.SIGCHLD, LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGUSR1];
 
     /// <summary>
+    /// What the runtime must be told, whatever the user's environment says.
     /// W^X double-maps JIT'd code from one MAP_SHARED memfd: after fork, parent and child
     /// would write each other's code. Only the environment can turn it off (clrconfig reads
     /// it there alone). Diagnostics off removes the debugger and EventPipe threads.
+    /// The project file turns tiered compilation, PGO and concurrent/server GC off, but the
+    /// environment overrides the project file: a DOTNET_TieredCompilation=1 would bring back
+    /// the background JIT thread (R2), so the re-exec forces these too.
     /// </summary>
     public static readonly (string Name, string Value)[] RequiredEnvironment =
     [
         ("DOTNET_EnableWriteXorExecute", "0"),
         ("DOTNET_EnableDiagnostics", "0"),
+        ("DOTNET_TieredCompilation", "0"),
+        ("DOTNET_TieredPGO", "0"),
+        ("DOTNET_gcConcurrent", "0"),
+        ("DOTNET_gcServer", "0"),
     ];
 
+    /// <summary>Tuning of the tiered JIT's background work (TC_BackgroundWorkerTimeoutMs, ...): dropped.</summary>
+    private const string TieringPrefix = "TC_";
+
+    /// <summary>The runtime reads a setting as DOTNET_X or, the older spelling, COMPlus_X.</summary>
+    private static readonly string[] ConfigPrefixes = ["DOTNET_", "COMPlus_"];
+
+    /// <summary>
+    /// Set to the pid by the re-exec (execve keeps the pid): a process that finds its own pid
+    /// there has re-executed once already and must not loop. A value inherited from another
+    /// process (an exec'd child's environment) does not count.
+    /// </summary>
     private const string ReexecMarker = "UNPSERVERS_REEXEC";
+
+    /// <summary>Checked once: Start then lets SIGTERM/SIGINT through until the signalfd exists.</summary>
+    private static bool s_forkSafe;
+
+    /// <summary>
+    /// The first line of a server's Main. Every mode that handles signals goes through R1
+    /// (the iterative one too: without the mask a runtime thread takes SIGUSR1 and dies of
+    /// it); --inetd serves one connection with default signal actions and is left alone.
+    /// Returns in a runtime that is fork-safe, with SIGTERM and SIGINT deliverable to the
+    /// main thread with their default action until the signalfd takes them over.
+    /// </summary>
+    public static void Start(string[] args)
+    {
+        if (args.Contains("--inetd")) return;
+        try
+        {
+            EnsureForkSafeRuntime();
+            AllowStopDuringStartup();
+        }
+        catch (Exception e) when (e is UnpException or IOException or UnauthorizedAccessException)
+        {
+            Log.Error(e is UnpException ? e.Message : $"fork-safety: cannot read /proc/self: {e.Message}");
+            Environment.Exit(1);
+        }
+    }
 
     /// <summary>True when this runtime started the way R1 requires.</summary>
     public static bool IsForkSafe()
         => RequiredEnvironment.All(v => Environment.GetEnvironmentVariable(v.Name) == v.Value)
+           && !Environment.GetEnvironmentVariables().Keys.Cast<string>().Any(OverridesRequired)
            && HandledSignalsBlocked();
 
     /// <summary>
@@ -39,48 +86,100 @@ public static class RuntimeGuard
     /// </summary>
     public static void EnsureForkSafeRuntime()
     {
-        if (IsForkSafe()) return;
-        if (Environment.GetEnvironmentVariable(ReexecMarker) == "1")
+        if (s_forkSafe) return;
+        if (IsForkSafe())
+        {
+            s_forkSafe = true;
+            return;
+        }
+        string pid = LibC.getpid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Environment.GetEnvironmentVariable(ReexecMarker) == pid)
             throw new UnpException("execve", 0, "fork-safety: re-executed, but the environment or signal mask did not take effect");
 
         LibC.sigemptyset(out sigset_t set);
         foreach (int sig in HandledSignals) LibC.sigaddset(ref set, sig);
         if (LibC.sigprocmask(LibC.SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
 
-        var env = CurrentEnvironment().Where(e => !e.StartsWith(ReexecMarker + "=", StringComparison.Ordinal)
-                                                  && !RequiredEnvironment.Any(v => e.StartsWith(v.Name + "=", StringComparison.Ordinal)))
-                                      .Concat(RequiredEnvironment.Select(v => $"{v.Name}={v.Value}"))
-                                      .Append($"{ReexecMarker}=1")
-                                      .ToList();
+        // Bytes in, bytes out: a variable that is not UTF-8 passes unchanged (no U+FFFD).
+        var env = OwnEnvironment().Where(e => !IsName(e, ReexecMarker) && !OverridesRequired(NameOf(e))
+                                              && !RequiredEnvironment.Any(v => IsName(e, v.Name))).ToList();
+        env.AddRange(RequiredEnvironment.Select(v => Encoding.ASCII.GetBytes($"{v.Name}={v.Value}")));
+        env.Add(Encoding.ASCII.GetBytes($"{ReexecMarker}={pid}"));
         LibC.execve(ThisProgram(OwnArguments(), env));
         throw new UnpException("execve", Errno.Last);
+    }
+
+    /// <summary>
+    /// After the re-exec every handled signal is blocked, but the signalfd that reads them
+    /// comes only after listen() and the --log open, which can block (a FIFO nobody reads).
+    /// Until then SIGTERM and SIGINT keep their default action in the main thread, so they
+    /// still end a stuck start-up. The runtime's threads keep them blocked (R1), so the kernel
+    /// can only deliver them here; SignalQueue.Open blocks them again, and one that arrives
+    /// after that waits in the signalfd.
+    /// </summary>
+    private static void AllowStopDuringStartup()
+    {
+        LibC.sigemptyset(out sigset_t set);
+        foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT])
+        {
+            // Started ignoring it (a background job of a script ignores SIGINT): it stays so.
+            if (LibC.sigaction(sig, out sigaction_t current) == 0 && current.sa_handler == LibC.SIG_IGN) continue;
+            Signals.Signal(sig, LibC.SIG_DFL); // not the runtime's handler: it would talk to threads we do not run
+            LibC.sigaddset(ref set, sig);
+        }
+        if (LibC.sigprocmask(LibC.SIG_UNBLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
     }
 
     /// <summary>
     /// An execve() of this program by its real path, not /proc/self/exe: the kernel names the
     /// process (ps, comm) after the path. Used by the re-exec above and by --exec (R5).
     /// </summary>
-    public static ExecPlan ThisProgram(IReadOnlyList<byte[]> argv, IReadOnlyList<string> env)
+    public static ExecPlan ThisProgram(IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> env)
         => new(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
 
-    /// <summary>This process's environment as "NAME=value" strings.</summary>
-    public static List<string> CurrentEnvironment()
-        => Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-                      .Select(e => $"{e.Key}={e.Value}").ToList();
+    /// <summary>This process's environment, "NAME=value" exactly as the kernel passed it (/proc/self/environ).</summary>
+    public static List<byte[]> OwnEnvironment() => SplitNul("/proc/self/environ");
 
     /// <summary>argv exactly as this process received it, argv[0] included.</summary>
-    public static List<byte[]> OwnArguments()
+    public static List<byte[]> OwnArguments() => SplitNul("/proc/self/cmdline");
+
+    private static List<byte[]> SplitNul(string path)
     {
-        byte[] cmdline = File.ReadAllBytes("/proc/self/cmdline");
-        var argv = new List<byte[]>();
+        byte[] bytes = File.ReadAllBytes(path);
+        var list = new List<byte[]>();
         int start = 0;
-        for (int i = 0; i < cmdline.Length; i++)
+        for (int i = 0; i < bytes.Length; i++)
         {
-            if (cmdline[i] != 0) continue;
-            argv.Add(cmdline[start..i]);
+            if (bytes[i] != 0) continue;
+            list.Add(bytes[start..i]);
             start = i + 1;
         }
-        return argv;
+        return list;
+    }
+
+    private static string NameOf(byte[] entry)
+    {
+        int eq = Array.IndexOf(entry, (byte)'=');
+        return Encoding.UTF8.GetString(entry, 0, eq < 0 ? entry.Length : eq);
+    }
+
+    private static bool IsName(byte[] entry, string name) => NameOf(entry) == name;
+
+    /// <summary>A variable that sets, or could undo, what RequiredEnvironment forces.</summary>
+    private static bool OverridesRequired(string name)
+    {
+        foreach (string prefix in ConfigPrefixes)
+        {
+            if (!name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) continue;
+            string setting = name[prefix.Length..];
+            if (setting.StartsWith(TieringPrefix, StringComparison.OrdinalIgnoreCase)) return true;
+            foreach (var (required, _) in RequiredEnvironment)
+            {
+                if (!string.Equals(setting, required["DOTNET_".Length..], StringComparison.OrdinalIgnoreCase)) continue;
+                return name != required; // our own spelling is checked for its value instead
+            }
+        }
+        return false;
     }
 
     private static bool HandledSignalsBlocked()

@@ -50,6 +50,7 @@ public static partial class LibC
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
     public const int F_GETFD = 1;
+    public const int F_DUPFD_CLOEXEC = 1030;
     public const int F_SETFD = 2;
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;

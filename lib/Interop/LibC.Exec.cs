@@ -15,11 +15,13 @@ public sealed unsafe class ExecPlan
     internal byte** Argv { get; }
     internal byte** Envp { get; }
 
-    public ExecPlan(string path, IReadOnlyList<byte[]> argv, IReadOnlyList<string> envp)
+    /// <param name="argv">Arguments as bytes, passed through unchanged.</param>
+    /// <param name="envp">"NAME=value" entries as bytes: a value that is not UTF-8 stays as it was.</param>
+    public ExecPlan(string path, IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> envp)
     {
         Path = Dup(Encoding.UTF8.GetBytes(path));
         Argv = Table(argv);
-        Envp = Table(envp.Select(Encoding.UTF8.GetBytes).ToList());
+        Envp = Table(envp);
     }
 
     private static byte* Dup(ReadOnlySpan<byte> s)

@@ -46,8 +46,10 @@ public sealed class ConcurrentServer
     {
         try
         {
-            if (options.Concurrency != Concurrency.Iterative)
-                RuntimeGuard.EnsureForkSafeRuntime(); // R1: may re-execute this program
+            // R1, in every mode (the program's Main did it already with RuntimeGuard.Start):
+            // the iterative server forks nothing, but without the mask a runtime thread would
+            // take SIGUSR1 or SIGHUP with the default action and die of it.
+            RuntimeGuard.EnsureForkSafeRuntime();
             return new ConcurrentServer(options, service).Serve();
         }
         catch (UnpException e)
@@ -62,17 +64,19 @@ public sealed class ConcurrentServer
     {
         _listenfd = TcpListen.Open(_options.Bind, _options.Port, _options.Backlog, out sockaddr_storage bound);
         if (_options.LogFile != null) Log.OpenFile(_options.LogFile);
+        if (_options.Concurrency == Concurrency.Exec)
+        {
+            // Built once, in the parent (R4), and before --user: a process that dropped its
+            // privileges can no longer read its own /proc/self/environ.
+            var argv = new List<byte[]> { RuntimeGuard.OwnArguments()[0] };
+            argv.AddRange(_options.ExecArguments.Select(Encoding.UTF8.GetBytes));
+            _execPlan = RuntimeGuard.ThisProgram(argv, RuntimeGuard.OwnEnvironment());
+        }
         if (_options.User != null) Privileges.DropTo(_options.User); // bound, so root is no longer needed
         else if (Privileges.RootWarning(_options.User) is string warning) Log.Error(warning);
         _signals = SignalQueue.Open();
         _reaper.Install();
         _service.IdleTimeoutMs = _options.IdleTimeoutSeconds * 1000;
-        if (_options.Concurrency == Concurrency.Exec)
-        {
-            var argv = new List<byte[]> { RuntimeGuard.OwnArguments()[0] };
-            argv.AddRange(_options.ExecArguments.Select(Encoding.UTF8.GetBytes));
-            _execPlan = RuntimeGuard.ThisProgram(argv, RuntimeGuard.CurrentEnvironment()); // built once, in the parent (R4)
-        }
         if (_options.Concurrency != Concurrency.Iterative)
         {
             ForkPath.Prepare([_listenfd, _signals.Fd], sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
@@ -216,7 +220,7 @@ public sealed class ConcurrentServer
             }
 
             int pid = _options.Concurrency == Concurrency.Exec
-                ? ForkPath.ForkAndExec(connfd, _execPlan!)
+                ? ForkPath.ForkAndExec(connfd, _execPlan!, Log.FileFd)
                 : ForkPath.ForkAndServe(connfd, _service, _children.Pidfds); // the child never returns from either
             if (pid < 0)
             {

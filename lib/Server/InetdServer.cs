@@ -11,7 +11,7 @@ namespace UnpServers.Server;
 public static class InetdServer
 {
     /// <param name="peerLogged">Exec'd by our own server (--exec), which logged the peer when it accepted.</param>
-    public static int Run(ConnectionService service, string? logFile, int idleTimeoutSeconds, bool peerLogged = false)
+    public static int Run(ConnectionService service, byte[]? logFile, int idleTimeoutSeconds, bool peerLogged = false)
     {
         try
         {

@@ -33,7 +33,8 @@ public sealed record ServerOptions
     public ReapMode Reap { get; init; } = ReapMode.Waitpid;
     public int MaxChildren { get; init; } = 256;
     public int IdleTimeoutSeconds { get; init; }
-    public string? LogFile { get; init; }
+    /// <summary>--log FILE, as bytes: the name the user gave, whatever its encoding.</summary>
+    public byte[]? LogFile { get; init; }
     public Concurrency Concurrency { get; init; } = Concurrency.Fork;
     /// <summary>With Concurrency.Exec: the arguments after argv[0] of the exec'd program (its --inetd mode).</summary>
     public IReadOnlyList<string> ExecArguments { get; init; } = [];

@@ -96,14 +96,20 @@ public static class Log
         Io.Writen(ReportFd, Report.Terminated());
     }
 
-    private static string? s_path;
+    private static byte[]? s_path;
     private static int s_fileFd = -1;
 
-    /// <summary>--log FILE: every line, information and errors, is appended to FILE from now on.</summary>
-    public static void OpenFile(string path)
+    /// <summary>The --log file's descriptor, or -1. An exec'd child (--exec) inherits it as its stderr.</summary>
+    public static int FileFd => s_fileFd;
+
+    /// <summary>
+    /// --log FILE: every line, information and errors, is appended to FILE from now on.
+    /// The path is bytes, as the user typed it: a name that is not UTF-8 names the same file.
+    /// </summary>
+    public static void OpenFile(byte[] path)
     {
         int fd = OpenAppend(path);
-        if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {path}: {Errno.Describe(Errno.Last)}");
+        if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {Encoding.UTF8.GetString(path)}: {Errno.Describe(Errno.Last)}");
         (s_path, s_fileFd) = (path, fd);
         InfoFd = ErrorFd = fd;
     }
@@ -118,7 +124,7 @@ public static class Log
         int fd = OpenAppend(s_path);
         if (fd < 0)
         {
-            Error($"open error for {s_path}: {Errno.Describe(Errno.Last)}");
+            Error($"open error for {Encoding.UTF8.GetString(s_path)}: {Errno.Describe(Errno.Last)}");
             return false;
         }
         LibC.dup2(fd, s_fileFd);
@@ -135,8 +141,8 @@ public static class Log
         if (fd >= 0) InfoFd = ErrorFd = fd;
     }
 
-    private static int OpenAppend(string path)
-        => LibC.open(Encoding.UTF8.GetBytes(path + "\0"), LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
+    private static int OpenAppend(byte[] path)
+        => LibC.open([.. path, 0], LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
 
     /// <summary>Logs "what: strerror (ENAME)" as an error and returns 1, the failing exit status.</summary>
     public static int ErrorAndFail(string what, int errnum)

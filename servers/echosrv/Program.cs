@@ -1,10 +1,12 @@
 // echosrv: UNP's tcpserv04, the concurrent echo server. Options in, one call to lib/.
 using UnpServers.Cli;
 using UnpServers.EchoSrv;
+using UnpServers.ForkSafety;
 using UnpServers.Server;
 using UnpServers.Services;
 
+RuntimeGuard.Start(args); // R1 first: may re-execute this program, before anything else has run
 var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new StrEcho(), options.Log, options.IdleTimeout, options.PeerLogged)
+    ? InetdServer.Run(new StrEcho(), options.LogPath, options.IdleTimeout, options.PeerLogged)
     : ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());

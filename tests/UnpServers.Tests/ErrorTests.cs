@@ -26,7 +26,9 @@ public class ErrorTests
     [TestCase("--port=abc", "invalid value for --port")]
     [TestCase("--port", "option --port needs a value")]
     [TestCase("--port=70000", "--port must be 0..65535, not 70000")]
-    [TestCase("--max-children=0", "--max-children must be 1 or more, not 0")]
+    [TestCase("--max-children=0", "--max-children must be 1..65536, not 0")]
+    [TestCase("--max-children=2147483647", "--max-children must be 1..65536, not 2147483647")]
+    [TestCase("--log=", "option --log needs a value")]
     [TestCase("--reap=sometimes", "invalid value for --reap")]
     [TestCase("--idle-timeout=-1", "--idle-timeout must be 0 or more seconds, not -1")]
     [TestCase("stray", "unexpected argument 'stray'")]
@@ -38,6 +40,20 @@ public class ErrorTests
         Assert.That(lines[0], Is.EqualTo("echosrv: " + reason));
         Assert.That(r.StdErr, Does.Contain("usage: echosrv"));
         Assert.That(r.StdOut, Is.Empty);
+    }
+
+    [TestCase("echosrv", "--log", "", "--log must name a file")]
+    [TestCase("echosrv", "--bind", "", "--bind must name an address or a host")]
+    [TestCase("echosrv", "--inetd --log", "", "--log must name a file")]
+    [TestCase("daytimesrv", "--fork --exec --log", "", "--log must name a file")]
+    [TestCase("daytimesrv", "--bind", "", "--bind must name an address or a host")]
+    [TestCase("echocli", "127.0.0.1 -n", "2147483647", "-n must be 1..65536, not 2147483647")]
+    public void EmptyOrHugeValuesAreUsageErrorsNotStackTraces(string program, string options, string value, string reason)
+    {
+        var r = Run.Program(program, [.. options.Split(' '), value]);
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo($"{program}: {reason}"));
+        Assert.That(r.StdErr, Does.Contain($"usage: {program}").And.Not.Contain("   at "));
     }
 
     [Test]

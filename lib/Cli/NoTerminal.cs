@@ -1,0 +1,46 @@
+// Fork-safety R2: the forking parent runs one managed thread, however it was started.
+// CommandLineParser's ParserSettings reads Console.WindowWidth in its constructor. When a
+// standard descriptor is a terminal, that initialises the console's terminal handling: a
+// ".NET SigHandler" thread that runs managed callbacks (SIGWINCH, SIGCONT) while the main
+// thread forks. Started from a pipe or a file, there is no such thread. So the parser is
+// built with 0, 1 and 2 on /dev/null for that moment, then they are put back as they were.
+using UnpServers.Interop;
+
+namespace UnpServers.Cli;
+
+public static class NoTerminal
+{
+    /// <summary>Runs create with stdin, stdout and stderr on /dev/null (a closed one stays closed after).</summary>
+    public static T While<T>(Func<T> create)
+    {
+        Span<int> saved = stackalloc int[3];
+        Span<int> flags = stackalloc int[3]; // FD_CLOEXEC on a descriptor the runtime opened for a closed one: keep it
+        for (int fd = 0; fd < 3; fd++)
+        {
+            saved[fd] = LibC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3); // -1: it was closed
+            flags[fd] = LibC.fcntl(fd, LibC.F_GETFD, 0);
+        }
+        int devnull = LibC.open("/dev/null\0"u8, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+        if (devnull < 0) return create(); // no /dev/null: nothing better to do
+        try
+        {
+            for (int fd = 0; fd < 3; fd++) if (fd != devnull) LibC.dup2(devnull, fd);
+            return create();
+        }
+        finally
+        {
+            for (int fd = 0; fd < 3; fd++)
+            {
+                if (saved[fd] < 0)
+                {
+                    LibC.close(fd);
+                    continue;
+                }
+                LibC.dup2(saved[fd], fd); // dup2 clears close-on-exec on the copy...
+                if (flags[fd] > 0) LibC.fcntl(fd, LibC.F_SETFD, flags[fd]); // ...which only the runtime's own had
+                LibC.close(saved[fd]);
+            }
+            if (devnull > 2) LibC.close(devnull);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+// The runtime hands Main its arguments as strings, decoded from UTF-8 with every invalid
+// byte turned into U+FFFD. A file name is bytes, not text: --log $'/tmp/\xff.log' must open
+// that file, not another one. The kernel still holds argv as it was given (/proc/self/cmdline).
+using System.Text;
+using UnpServers.ForkSafety;
+
+namespace UnpServers.Cli;
+
+public static class RawArguments
+{
+    /// <summary>
+    /// The bytes the user typed as the value of --NAME (given as "--NAME VALUE" or "--NAME=VALUE"),
+    /// whose decoding the parser returned as <paramref name="parsed"/>; its UTF-8 if there is no such argument.
+    /// </summary>
+    public static byte[] OptionValue(string longName, string parsed)
+    {
+        byte[] option = Encoding.ASCII.GetBytes("--" + longName);
+        List<byte[]> argv = RuntimeGuard.OwnArguments();
+        byte[]? found = null;
+        for (int i = 1; i < argv.Count; i++)
+        {
+            byte[] a = argv[i];
+            byte[]? value = a.AsSpan().SequenceEqual(option) && i + 1 < argv.Count ? argv[i + 1]
+                          : a.AsSpan().StartsWith([.. option, (byte)'=']) ? a[(option.Length + 1)..]
+                          : null;
+            if (value != null && Encoding.UTF8.GetString(value) == parsed) found = value;
+        }
+        return found ?? Encoding.UTF8.GetBytes(parsed);
+    }
+}
