@@ -1,6 +1,7 @@
 // The options every concurrent server shares, declared once. A program's Options class
 // derives from this and adds its port (each has its own default) and its own switches.
 using CommandLine;
+using UnpServers.Interop;
 using UnpServers.Server;
 
 namespace UnpServers.Cli;
@@ -23,6 +24,10 @@ public abstract class ServerArguments
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]
     public string? Log { get; set; }
 
+    [Option("keepalive", Default = 0,
+        HelpText = "UNP 7.5: SO_KEEPALIVE on each connection, probing after S idle seconds (then every S/3 s, 3 probes), so a client whose host vanished does not hold a child forever (0: off).")]
+    public int Keepalive { get; set; }
+
     [Option("inetd", HelpText = "Serve the one connection already on stdin/stdout (under inetd, tcpserver, socat or systemd Accept=yes).")]
     public bool Inetd { get; set; }
 
@@ -32,6 +37,7 @@ public abstract class ServerArguments
         if (port is < 0 or > 65535) return $"--port must be 0..65535, not {port}";
         if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
         if (MaxChildren < 1) return $"--max-children must be 1 or more, not {MaxChildren}";
+        if (Keepalive is < 0 or > LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{LibC.MAX_TCP_KEEPIDLE} seconds, not {Keepalive}";
         return null;
     }
 
@@ -44,6 +50,7 @@ public abstract class ServerArguments
         Reap = Reap,
         MaxChildren = MaxChildren,
         LogFile = Log,
+        KeepaliveSeconds = Keepalive,
     };
 
     /// <summary>What an exec'd child is told (--exec): serve stdin/stdout in --inetd mode, logging where we do.</summary>

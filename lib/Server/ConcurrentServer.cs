@@ -183,6 +183,7 @@ public sealed class ConcurrentServer
             }
             _backoffMs = 0;
             _stats.Accepted++;
+            if (_options.KeepaliveSeconds > 0) SetKeepalive(connfd); // set in the parent: the child (or exec'd program) inherits the socket
 
             if (_options.Concurrency != Concurrency.Exec) // an exec'd child logs its peer itself (getpeername)
             {
@@ -214,6 +215,14 @@ public sealed class ConcurrentServer
             _stats.PeakActive = Math.Max(_stats.PeakActive, _children.Running);
             LibC.close(connfd); // UNP 4.8: the parent closes the connected socket; the child has it
         }
+    }
+
+    /// <summary>UNP 7.5: a failed option is reported; the connection is served without it.</summary>
+    private void SetKeepalive(int connfd)
+    {
+        if (Keepalive.Set(connfd, _options.KeepaliveSeconds, out int option) == 0) return;
+        int err = Errno.Last;
+        Log.Error(Log.Line().Add("setsockopt "u8).Add(Keepalive.OptionName(option)).Add(" error: "u8).AddErrno(err));
     }
 
     /// <summary>Out of descriptors or processes: stop polling the listener for a while instead of spinning.</summary>

@@ -6,5 +6,5 @@ using UnpServers.Services;
 
 var options = Arguments.Parse<Options>(args, "daytimesrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new Daytime(), options.Log, idleTimeoutSeconds: 0)
-    : ConcurrentServer.Run(options.ToServerOptions(), new Daytime());
+    ? InetdServer.Run(new Daytime(options.WriteSize), options.Log, idleTimeoutSeconds: 0, options.Keepalive)
+    : ConcurrentServer.Run(options.ToServerOptions(), new Daytime(options.WriteSize));

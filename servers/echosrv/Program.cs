@@ -6,5 +6,5 @@ using UnpServers.Services;
 
 var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new StrEcho(), options.Log, options.IdleTimeout)
+    ? InetdServer.Run(new StrEcho(), options.Log, options.IdleTimeout, options.Keepalive)
     : ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());
