@@ -3,8 +3,7 @@
 # Run: tcpdump -n -tt -S -r cap.pcap 2>/dev/null | awk -v server_port=9877 -f timeline.awk
 # Sequence numbers are relative to each side's SYN (or its first segment seen). A data segment
 # or FIN that repeats a sequence number already sent is marked "retransmission", and a
-# zero-length ACK that carries a sequence number is marked "keepalive probe" (tcpdump prints
-# none for an ordinary ACK).
+# bare ACK that repeats its sender's last ACK, with nothing heard in between, "keepalive probe".
 # With more than one client connection, "client" is followed by its port.
 function flagname(f,    n) {
     n = ""
@@ -51,8 +50,11 @@ function rule(n,    out) { out = ""; while (n-- > 0) out = out "─"; return out
     detail = ""
     if (seq != "") detail = detail "seq " rel
     if (ack != "") detail = detail (detail != "" ? " " : "") "ack " ackrel
-    # A keepalive probe (UNP 7.5): no data, no flag but ACK, and a sequence number (one behind).
-    if (f == "." && len == 0 && seq != "") note = "   (keepalive probe)"
+    # A keepalive probe (UNP 7.5): a bare ACK that repeats this side's last ACK, with nothing
+    # heard from the other side since (tcpdump prints no sequence number for it).
+    if (f == "." && len == 0 && ack != "" && lastack[dir] == ack && !heard[dir]) note = "   (keepalive probe)"
+    if (ack != "") lastack[dir] = ack
+    heard[dir] = 0; heard[other] = 1
     n++; T[n] = t; C[n] = cport; A[n] = arrow; D[n] = detail; N[n] = note
     ports[cport] = 1
 }
