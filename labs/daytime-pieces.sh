@@ -11,8 +11,8 @@ start_server daytimesrv
 run daytimecli 127.0.0.1 --port "$PORT" --count | tee "$LAB_TMP/one.out"
 stop_server || true # (the iterative daytimesrv may die of the SIGTERM: issue 9, item 3)
 
-say "Now the reply in 8-byte pieces (exercise 1.5): each write its own segment (TCP_NODELAY), 10 ms apart."
-start_server daytimesrv --write-size 8
+say "Now the reply in 4-byte pieces (exercise 1.5): each write its own segment (TCP_NODELAY), 10 ms apart."
+start_server daytimesrv --write-size 4
 capture_start "$PORT"
 run daytimecli 127.0.0.1 --port "$PORT" --count | tee "$LAB_TMP/pieces.out"
 show_timeline "$PORT"
@@ -23,5 +23,5 @@ note "so it prints the same line whatever the pieces. A client that expected one
 check "one write: one read" test "$one" -eq 1
 check "pieces: more than one read ($pieces)" test "$pieces" -gt 1
 if capture_ok; then
-    check "the reply went out as 4 data segments" test "$(capture_count "$PORT" '<── PSH')" -eq 4
+    check "the reply went out as 7 data segments (26 bytes, 4 at a time)" test "$(capture_count "$PORT" "<── PSH")" -eq 7
 fi

@@ -10,9 +10,9 @@ public partial class DaytimeWriteSizeTests
     [GeneratedRegex(@"^\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\r\ncounter = (\d+)\n$")]
     private static partial Regex ReplyAndCounter();
 
-    [TestCase("13")]
+    [TestCase("2")]
     [TestCase("1", "--fork")]
-    [TestCase("5", "--fork", "--exec")]
+    [TestCase("3", "--fork", "--exec")]
     public void DaytimecliCountsMoreThanOneRead(string size, params string[] mode)
     {
         using var server = ServerProcess.Start("daytimesrv", ["--write-size", size, .. mode]);
