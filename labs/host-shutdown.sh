@@ -23,7 +23,7 @@ say "The server host shuts down: SIGTERM to every process on it, then, after a g
 pids=$(echo $(ip netns pids "$NS_S"))
 note "the processes of the server host: $pids"
 run kill -TERM $pids
-for _ in $(seq 40); do [ -z "$(ip netns pids "$NS_S")" ] && break; sleep 0.05; done # init's grace period (2 s here)
+for _ in $(seq 100); do [ -z "$(ip netns pids "$NS_S")" ] && break; sleep 0.05; done # init's grace period (5 s here)
 left=$(echo $(ip netns pids "$NS_S"))
 if [ -n "$left" ]; then run kill -KILL $left; fi
 wait_for "the server host has no process left" test -z "$(ip netns pids "$NS_S")"
