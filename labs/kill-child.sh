@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # UNP 5.12: the server's child is killed; its socket sends a FIN; the client notices; the parent serves on.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/capture.bash"
 
 start_server
+capture_start "$PORT"
 open_client c1
 client_send c1 "another line"
 wait_for "the echo came back" grep -qx "another line" "$LAB_TMP/c1.out"
@@ -17,12 +19,14 @@ status=$CLIENT_STATUS
 wait_for "the parent reaped the child" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
 show_ss
 show_log
+show_timeline "$PORT"
 note "echocli said: $(client_err c1)"
 note "Notice: killing the child closed its descriptors, so the kernel sent a FIN to the client. echocli waits in poll()"
 note "on both stdin and the socket (strcliselect02), so it sees the FIN at once and says the server terminated prematurely"
 note "(UNP's first str_cli, blocked in fgets, would only notice at the next line it typed)."
 check "echocli reported the premature termination" grep -qx "str_cli: server terminated prematurely" "$LAB_TMP/c1.err"
 check "echocli exited 1" test "$status" -eq 1
+capture_ok && check "the killed child's socket sent a FIN, not a RST" test "$(capture_count "$PORT" '<── FIN')" -eq 1 -a "$(capture_count "$PORT" 'RST')" -eq 0
 check "the parent logged the child's death by SIGTERM" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
 
 say "The parent is still there, and serves a new client."

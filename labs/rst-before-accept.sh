@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # UNP 5.11: the client resets a connection that is still waiting in the accept queue.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/capture.bash"
 
 start_server --max-children 1
+capture_start "$PORT"
 say "Keep the server from accepting: one client holds its only child (--max-children 1)."
 open_client holder
 client_send holder "hold"
@@ -20,6 +22,9 @@ client_wait holder
 dealt_with() { grep -q '^accept error' "$LOG" || [ "$(grep -Ec '^child [0-9]+ terminated' "$LOG")" -ge 2 ]; }
 wait_for "the reset connection was dealt with (accept failed, or its child ended)" dealt_with
 show_log
+show_timeline "$PORT"
+note "Notice: the --linger0 client's connection is the one that ends with RST: no FIN, the handshake then a reset (UNP 7.5)."
+capture_ok && check "the --linger0 client closed with a RST" test "$(capture_count "$PORT" '── RST')" -ge 1
 
 if grep -q '^accept error: .*(ECONNABORTED)' "$LOG"; then
     note "Measured: accept() failed with ECONNABORTED, as POSIX says it should (UNP 5.11). The server logged it and"

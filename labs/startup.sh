@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # UNP 5.6, normal startup: the listening parent, then a client, two ESTABLISHED ends and a child.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/capture.bash"
 
 say "Start the server. Before any client: one process, one socket in LISTEN."
 start_server
+capture_start "$PORT"
 show_ps
 show_ss
 check "the parent is alone (no child yet)" test "$(children)" -eq 0
@@ -24,4 +26,7 @@ note "(STAT: the parent is 'Sl', multi-threaded, as every .NET process is; the c
 check "exactly one child, whose parent is the server" test "$(children)" -eq 1 -a "$(awk '{print $4}' /proc/$child/stat)" = "$SRV_PID"
 check "two ESTABLISHED ends, one per side" test "$(ss_count established)" -eq 2
 check "the listener is still in LISTEN" test "$(ss_count listening)" -eq 1
+show_timeline "$PORT"
+note "Notice: the three-way handshake of figure 2.2 (SYN, SYN,ACK, ACK), then the line and its echo, each acknowledged."
+capture_ok && check "the connection began with SYN, SYN,ACK, ACK" test "$(capture_lines "$PORT" | head -3 | grep -Ec '── (SYN|SYN,ACK|ACK) ')" -eq 3
 client_close c1

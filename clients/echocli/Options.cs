@@ -5,7 +5,7 @@ namespace UnpServers.EchoCli;
 
 public sealed class Options
 {
-    public static string UsageLine => "echocli HOST [--port N] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0]";
+    public static string UsageLine => "echocli HOST [--port N] [--keepalive S] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0 | --blocking]";
 
     [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name (every address is tried in turn).")]
     public string Host { get; set; } = "";
@@ -28,6 +28,12 @@ public sealed class Options
     [Option("linger0", HelpText = "UNP 7.5: at EOF, close with SO_LINGER {1, 0}, so the server's child reads a RST (ECONNRESET), not a FIN.")]
     public bool Linger0 { get; set; }
 
+    [Option("blocking", HelpText = "UNP 5.5 tcpcli01: read a line, write it, read its echo, blocking in each call (no poll), so a server's FIN is seen only at the next line.")]
+    public bool Blocking { get; set; }
+
+    [Option("keepalive", Default = 0, HelpText = "UNP 7.5: SO_KEEPALIVE, probing after S idle seconds (then every S/3 s, 3 probes); a server host that vanished is reported as ETIMEDOUT (0: off).")]
+    public int Keepalive { get; set; }
+
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
@@ -36,6 +42,9 @@ public sealed class Options
         if (Connections > ManyConnections.Max) return $"-n must be at most {ManyConnections.Max}, not {Connections}";
         if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
         if (SigpipeDemo && Linger0) return "--sigpipe-demo and --linger0 are separate lessons; choose one";
+        if (Blocking && (Connections > 1 || SigpipeDemo || Linger0)) return "--blocking is tcpcli01's str_cli; it cannot be combined with -n, --sigpipe-demo or --linger0";
+        if (Keepalive is < 0 or > UnpServers.Interop.LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{UnpServers.Interop.LibC.MAX_TCP_KEEPIDLE} seconds, not {Keepalive}";
+        if (Keepalive > 0 && Connections > 1) return "--keepalive applies to one connection; it cannot be combined with -n";
         return null;
     }
 
@@ -47,5 +56,7 @@ public sealed class Options
         SigpipeDemo = SigpipeDemo,
         Sigpipe = Sigpipe,
         Linger0 = Linger0,
+        Blocking = Blocking,
+        KeepaliveSeconds = Keepalive,
     };
 }

@@ -1,6 +1,7 @@
 // The options every concurrent server shares, declared once. A program's Options class
 // derives from this and adds its port (each has its own default) and its own switches.
 using CommandLine;
+using UnpServers.Interop;
 using UnpServers.Server;
 
 namespace UnpServers.Cli;
@@ -26,6 +27,10 @@ public abstract class ServerArguments
     [Option("user", HelpText = "After binding, drop to this user and its groups before accepting (as root).")]
     public string? User { get; set; }
 
+    [Option("keepalive", Default = 0,
+        HelpText = "UNP 7.5: SO_KEEPALIVE on each connection, probing after S idle seconds (then every S/3 s, 3 probes), so a client whose host vanished does not hold a child forever (0: off).")]
+    public int Keepalive { get; set; }
+
     [Option("inetd", HelpText = "Serve the one connection already on stdin/stdout (under inetd, tcpserver, socat or systemd Accept=yes).")]
     public bool Inetd { get; set; }
 
@@ -49,6 +54,7 @@ public abstract class ServerArguments
         if (MaxChildren is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {MaxChildren}";
         if (Log is "") return "--log must name a file";
         if (Bind is "") return "--bind must name an address or a host";
+        if (Keepalive is < 0 or > LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{LibC.MAX_TCP_KEEPIDLE} seconds, not {Keepalive}";
         return null;
     }
 
@@ -62,6 +68,7 @@ public abstract class ServerArguments
         MaxChildren = MaxChildren,
         LogFile = LogPath,
         User = User,
+        KeepaliveSeconds = Keepalive,
     };
 
     /// <summary>

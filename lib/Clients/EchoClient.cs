@@ -23,6 +23,10 @@ public sealed record EchoClientOptions
     public SigpipeAction Sigpipe { get; init; } = SigpipeAction.Ignore;
     /// <summary>Close with SO_LINGER {1, 0}: a RST instead of a FIN.</summary>
     public bool Linger0 { get; init; }
+    /// <summary>tcpcli01's str_cli: fgets, write, readline, one at a time, no poll.</summary>
+    public bool Blocking { get; init; }
+    /// <summary>UNP 7.5: SO_KEEPALIVE with this idle time, in seconds (0: off).</summary>
+    public int KeepaliveSeconds { get; init; }
 }
 
 public static class EchoClient
@@ -38,7 +42,9 @@ public static class EchoClient
             // that never ends (see Stdio): fail as a C client's first read does, before connecting.
             if (Stdio.In < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", LibC.EBADF);
             int sockfd = TcpConnect.Open(o.Host, o.Port);
-            return o.SigpipeDemo ? SigpipeDemo.Run(sockfd) : StrCli.Run(sockfd, o.Linger0);
+            if (o.KeepaliveSeconds > 0) Keepalive.Setsockopt(sockfd, o.KeepaliveSeconds);
+            if (o.SigpipeDemo) return SigpipeDemo.Run(sockfd);
+            return o.Blocking ? StrCliBlocking.Run(sockfd) : StrCli.Run(sockfd, o.Linger0);
         }
         catch (UnpException e)
         {

@@ -28,6 +28,11 @@ public static partial class LibC
     public const int IPPROTO_IPV6 = 41;
     public const int IPV6_V6ONLY = 26;
     public const int TCP_NODELAY = 1;
+    public const int TCP_KEEPIDLE = 4;
+    public const int TCP_KEEPINTVL = 5;
+    public const int TCP_KEEPCNT = 6;
+    /// <summary>The kernel's MAX_TCP_KEEPIDLE (and MAX_TCP_KEEPINTVL): seconds.</summary>
+    public const int MAX_TCP_KEEPIDLE = 32767;
     public const int INET_ADDRSTRLEN = 16;
     public const int INET6_ADDRSTRLEN = 46;
 

@@ -205,6 +205,7 @@ public sealed class ConcurrentServer
             }
             _backoffMs = 0;
             _stats.Accepted++;
+            if (_options.KeepaliveSeconds > 0) SetKeepalive(connfd); // set in the parent: the child (or exec'd program) inherits the socket
 
             // Here in every mode, --exec too: accept() told us the peer, while an exec'd
             // child's getpeername() fails once the client has reset (it is told --peer-logged).
@@ -265,6 +266,14 @@ public sealed class ConcurrentServer
         }
         _children.Add(pid, pidfd);
         _stats.PeakActive = Math.Max(_stats.PeakActive, _children.Running);
+    }
+
+    /// <summary>UNP 7.5: a failed option is reported; the connection is served without it.</summary>
+    private void SetKeepalive(int connfd)
+    {
+        if (Keepalive.Set(connfd, _options.KeepaliveSeconds, out int option) == 0) return;
+        int err = Errno.Last;
+        Log.Error(Log.Line().Add("setsockopt "u8).Add(Keepalive.OptionName(option)).Add(" error: "u8).AddErrno(err));
     }
 
     /// <summary>Out of descriptors or processes: stop polling the listener for a while instead of spinning.</summary>

@@ -11,7 +11,7 @@ namespace UnpServers.Server;
 public static class InetdServer
 {
     /// <param name="peerLogged">Exec'd by our own server (--exec), which logged the peer when it accepted.</param>
-    public static int Run(ConnectionService service, byte[]? logFile, int idleTimeoutSeconds, bool peerLogged = false)
+    public static int Run(ConnectionService service, byte[]? logFile, int idleTimeoutSeconds, bool peerLogged = false, int keepaliveSeconds = 0)
     {
         try
         {
@@ -32,6 +32,8 @@ public static class InetdServer
             foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGQUIT]) Signals.Signal(sig, LibC.SIG_DFL);
 
             if (!peerLogged) LogPeer();
+            // UNP 7.5: under a super-server, the connection on stdin is the one to probe.
+            if (keepaliveSeconds > 0 && IsTcp(0)) Keepalive.Setsockopt(0, keepaliveSeconds);
             service.IdleTimeoutMs = idleTimeoutSeconds * 1000;
             return service.Serve(0, 1);
         }
@@ -40,6 +42,14 @@ public static class InetdServer
             Log.Error(e.Message);
             return 1;
         }
+    }
+
+    /// <summary>stdin is a TCP socket (not a pipe, nor socat's socketpair).</summary>
+    private static bool IsTcp(int fd)
+    {
+        sockaddr_storage ss = default;
+        uint len = 128;
+        return LibC.getsockname(fd, ref ss, ref len) == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6;
     }
 
     /// <summary>"connection from IP, port N": getpeername() on stdin, or what the super-server put in the environment.</summary>

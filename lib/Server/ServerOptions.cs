@@ -33,6 +33,8 @@ public sealed record ServerOptions
     public ReapMode Reap { get; init; } = ReapMode.Waitpid;
     public int MaxChildren { get; init; } = 256;
     public int IdleTimeoutSeconds { get; init; }
+    /// <summary>UNP 7.5: SO_KEEPALIVE with this idle time on each accepted socket (0: off).</summary>
+    public int KeepaliveSeconds { get; init; }
     /// <summary>--log FILE, as bytes: the name the user gave, whatever its encoding.</summary>
     public byte[]? LogFile { get; init; }
     public Concurrency Concurrency { get; init; } = Concurrency.Fork;

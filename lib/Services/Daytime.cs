@@ -6,8 +6,18 @@ using UnpServers.Unp;
 
 namespace UnpServers.Services;
 
-public sealed class Daytime : ConnectionService
+/// <param name="writeSize">
+/// UNP exercise 1.5: write the reply this many bytes at a time (0: in one write). Each piece
+/// goes out as its own segment (TCP_NODELAY) after a short pause, so a client's read loop
+/// (daytimecli --count) really sees several reads: TCP keeps no record boundaries.
+/// </param>
+public sealed class Daytime(int writeSize = 0) : ConnectionService
 {
+    /// <summary>The pause between pieces: long enough for the client to read each one alone.</summary>
+    public const int PieceGapMs = 10;
+
+    public int WriteSize { get; } = writeSize;
+
     public override int Serve(int infd, int outfd)
     {
         // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then CRLF.
@@ -20,11 +30,18 @@ public sealed class Daytime : ConnectionService
         }
         buff[24] = (byte)'\r';
         buff[25] = (byte)'\n';
-        if (Io.Writen(outfd, buff[..26]) < 0)
+        int size = WriteSize > 0 ? WriteSize : 26;
+        // Without Nagle's algorithm each small write is sent at once; not a TCP socket (a pipe under --inetd): no pause needed.
+        bool pause = size < 26 && LibC.setsockopt(outfd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1) == 0;
+        for (int start = 0; start < 26; start += size)
         {
-            int err = Errno.Last;
-            Log.Error(Log.Line().Add("daytime: write error: "u8).AddErrno(err));
-            return err == LibC.EPIPE || err == LibC.ECONNRESET ? 0 : 1;
+            if (start > 0 && pause) LibC.poll(default, 0, PieceGapMs);
+            if (Io.Writen(outfd, buff[start..Math.Min(start + size, 26)]) < 0)
+            {
+                int err = Errno.Last;
+                Log.Error(Log.Line().Add("daytime: write error: "u8).AddErrno(err));
+                return err == LibC.EPIPE || err == LibC.ECONNRESET ? 0 : 1;
+            }
         }
         return 0;
     }

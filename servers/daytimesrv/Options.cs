@@ -6,7 +6,7 @@ namespace UnpServers.DaytimeSrv;
 
 public sealed class Options : ServerArguments
 {
-    public static string UsageLine => "daytimesrv [--port N] [--bind ADDR] [--fork [--exec]] [--user NAME] [--log FILE] | --inetd";
+    public static string UsageLine => "daytimesrv [--port N] [--bind ADDR] [--fork [--exec]] [--user NAME] [--keepalive S] [--write-size N] [--log FILE] | --inetd";
 
     [Option('p', "port", Default = 13, HelpText = "TCP port (13 is daytime's, RFC 867, and needs root; 0 picks a free one).")]
     public int Port { get; set; }
@@ -17,8 +17,12 @@ public sealed class Options : ServerArguments
     [Option("exec", HelpText = "With --fork: the child execs a fresh daytimesrv --inetd with the connection on fd 0 and 1.")]
     public bool Exec { get; set; }
 
+    [Option("write-size", Default = 0, HelpText = "UNP exercise 1.5: write the 26-byte reply N bytes at a time, each its own segment (TCP_NODELAY, 10 ms apart), so daytimecli --count shows more than one read (0: one write).")]
+    public int WriteSize { get; set; }
+
     public string? Validate()
     {
+        if (WriteSize is < 0 or > 26) return $"--write-size must be 0..26 bytes, not {WriteSize}";
         if (Exec && !Fork) return "--exec needs --fork (the child is what execs)";
         if (Inetd && Fork) return "--inetd serves stdin/stdout: --fork does not apply";
         return ValidateServer(Port);
@@ -27,6 +31,6 @@ public sealed class Options : ServerArguments
     public ServerOptions ToServerOptions() => ServerOptions(Port) with
     {
         Concurrency = !Fork ? Concurrency.Iterative : Exec ? Concurrency.Exec : Concurrency.Fork,
-        ExecArguments = InetdArguments(),
+        ExecArguments = WriteSize > 0 ? InetdArguments("--write-size", WriteSize.ToString(System.Globalization.CultureInfo.InvariantCulture)) : InetdArguments(),
     };
 }

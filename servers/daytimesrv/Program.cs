@@ -8,5 +8,5 @@ using UnpServers.Services;
 RuntimeGuard.Start(args); // R1 first: may re-execute this program, before anything else has run
 var options = Arguments.Parse<Options>(args, "daytimesrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new Daytime(), options.LogPath, idleTimeoutSeconds: 0, options.PeerLogged)
-    : ConcurrentServer.Run(options.ToServerOptions(), new Daytime());
+    ? InetdServer.Run(new Daytime(options.WriteSize), options.LogPath, idleTimeoutSeconds: 0, options.PeerLogged, options.Keepalive)
+    : ConcurrentServer.Run(options.ToServerOptions(), new Daytime(options.WriteSize));

@@ -7,7 +7,7 @@ namespace UnpServers.EchoSrv;
 
 public sealed class Options : ServerArguments
 {
-    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--reap MODE] [--max-children N] [--idle-timeout S] [--user NAME] [--log FILE] [--exec | --inetd]";
+    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--reap MODE] [--max-children N] [--idle-timeout S] [--keepalive S] [--user NAME] [--log FILE] [--exec | --inetd]";
 
     [Option('p', "port", Default = 9877, HelpText = "TCP port (UNP's SERV_PORT is 9877; 0 picks a free one).")]
     public int Port { get; set; }

@@ -8,5 +8,5 @@ using UnpServers.Services;
 RuntimeGuard.Start(args); // R1 first: may re-execute this program, before anything else has run
 var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
 return options.Inetd
-    ? InetdServer.Run(new StrEcho(), options.LogPath, options.IdleTimeout, options.PeerLogged)
+    ? InetdServer.Run(new StrEcho(), options.LogPath, options.IdleTimeout, options.PeerLogged, options.Keepalive)
     : ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());
