@@ -49,13 +49,13 @@ printf '\n   %-8s %-16s %-18s %-16s %s\n' backlog "queued (Recv-Q)" "connect() r
 measured=()
 early=0
 for b in $(seq 0 14); do
-    queued "$b" > "$LAB_TMP/row$b.txt" # the commands of each row: printed below for backlog 0
+    queued "$b" > "$LAB_TMP/row$b.txt" # the commands of each row: printed below the table
     measured+=("$QUEUED")
     [ "$CONNECTED" -gt "$QUEUED" ] && early=$((early + 1))
     printf '   %-8s %-16s %-18s %-16s %s\n' "$b" "$QUEUED" "$CONNECTED" "${unp_linux[$b]}" "${unp_bsd[$b]}"
 done
-say "How each row was measured: the commands of the backlog 0 row (the other rows differ only in --backlog and the count)"
-cat "$LAB_TMP/row0.txt"
+say "How each row was measured: the commands it ran, row by row (they differ only in --backlog and the count)"
+for b in $(seq 0 14); do printf '%s-- backlog %s\n' "$([ "$b" -eq 0 ] || echo)" "$b"; cat "$LAB_TMP/row$b.txt"; done
 
 # Expected: backlog + 1. Now and then one more: see the note printed below.
 over=()

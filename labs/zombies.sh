@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 
 five_clients_close_together() {
-    run echocli -n 5 127.0.0.1 --port "$PORT" > /dev/null
+    run_line "echocli -n 5 127.0.0.1 --port $PORT > /dev/null"
 }
 terminated() { grep -Ec '^child [0-9]+ terminated' "$LOG" || true; }
 # settled: every child has exited, and each is either reaped (logged) or a zombie.

@@ -35,6 +35,10 @@ cat "$@" > "$tmp"
 problems=0
 problem() { printf 'transcript line %s: %s\n   %s\n' "$1" "$2" "$3"; problems=$((problems + 1)); }
 
+# A number after a space or "(" (not "IPv4"), then a noun or verb that disagrees with it.
+one_plural='(^|[[:space:](])1 (children|zombies|clients|connections|notifications|times|lines|processes|ends)([^a-z]|$)'
+one_of_were='(^|[[:space:](])1 of the [0-9]+ [a-z]+ were([^a-z]|$)'
+many_singular='(^|[[:space:](])([02-9]|[1-9][0-9]+) (child|zombie|client|notification|time) (was|is|remains)([^a-z]|$)'
 n=0
 while IFS= read -r line || [ -n "$line" ]; do
     n=$((n + 1))
@@ -47,9 +51,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         problem "$n" "asks the reader to type what the lab types itself" "$line"
     fi
     shopt -u nocasematch
-    if [[ $line =~ (^|[^0-9.,])1\ (children|zombies|clients|connections|notifications|times|lines|processes|ends)([^a-z]|$) ]] ||
-       [[ $line =~ (^|[^0-9.,])1\ of\ the\ [0-9]+\ [a-z]+\ were([^a-z]|$) ]] ||
-       [[ $line =~ (^|[^0-9.,])([02-9]|[1-9][0-9]+)\ (child|zombie|client|notification|time)\ (was|is|remains)([^a-z]|$) ]]; then
+    if [[ $line =~ $one_plural ]] || [[ $line =~ $one_of_were ]] || [[ $line =~ $many_singular ]]; then
         problem "$n" "a number that does not agree with its noun" "$line"
     fi
 done < "$tmp"

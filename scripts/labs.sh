@@ -4,14 +4,16 @@
 #   labs.sh help        one line per lab: make target, UNP section, what it shows
 #   labs.sh needs       every "cmd:package" the labs' "# needs:" lines ask for
 #   labs.sh run         runs them all (BIN from the environment); exit 77 from a lab means skipped
+# LAB_DIR (default: the repository's labs/) is where the labs are.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+labs=${LAB_DIR:-labs}
 
-header() { head -n 15 "labs/$1.sh" | sed -n "s/^# $2: *//p" | head -n 1; }
+header() { head -n 15 "$labs/$1.sh" | sed -n "s/^# $2: *//p" | head -n 1; }
 
 list() {
     local f name unp
-    for f in labs/*.sh; do
+    for f in "$labs"/*.sh; do
         name=$(basename "$f" .sh)
         [ "$name" = lib ] && continue
         unp=$(header "$name" unp)
@@ -28,16 +30,16 @@ list) list ;;
 help)
     for name in $(list); do
         # the lab's description: the comment lines after the shebang, without its "UNP x.y" prefix
-        what=$(awk 'NR > 1 && /^#/ && !/^# (unp|needs):/ { sub(/^# */, ""); printf "%s ", $0; next } NR > 1 { exit }' "labs/$name.sh" |
+        what=$(awk 'NR > 1 && /^#/ && !/^# (unp|needs):/ { sub(/^# */, ""); printf "%s ", $0; next } NR > 1 { exit }' "$labs/$name.sh" |
                sed 's/^UNP [0-9.,–-]*[:,]\{0,1\} *//; s/ $//')
         printf '  make lab-%-26s UNP %-9s %s\n' "$name" "$(header "$name" unp)" "$what"
     done ;;
-needs) for name in $(list); do head -n 15 "labs/$name.sh" | sed -n 's/^# needs: *//p'; done | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; echo ;;
+needs) for name in $(list); do head -n 15 "$labs/$name.sh" | sed -n 's/^# needs: *//p'; done | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; echo ;;
 run)
     passed=() failed=() skipped=()
     for name in $(list); do
         echo "################ lab $name (UNP $(header "$name" unp))"
-        bash "labs/$name.sh"
+        bash "$labs/$name.sh"
         case $? in
         0) passed+=("$name") ;;
         77) skipped+=("$name") ;;
