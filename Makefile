@@ -43,9 +43,9 @@ $(STAMP): $(SOURCES)
 # Each target installs what it uses, no more (scripts/need.sh: as root with apt-get, with sudo when it
 # asks no password; otherwise one line says what is missing). Tools as command:package.
 # The tests: socat and tcpserver as super-servers and a non-.NET echo server; ss and ps, as the labs;
-# setpriv and prlimit to run a server as another user or with fewer descriptors. make test also
-# installs what every lab needs (each lab's "# needs:" header line), since it runs them all.
-TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux
+# setpriv and prlimit to run a server as another user or with fewer descriptors; script for a pty.
+# make test also installs what every lab needs (each lab's "# needs:" header line): it runs them all.
+TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux script:bsdutils
 test-deps:
 	@scripts/need.sh "make test" $(TEST_TOOLS) $(shell scripts/labs.sh needs)
 
@@ -78,7 +78,7 @@ labs: build
 lab-%:
 	@if [ "$*" = lib ] || [ ! -f labs/$*.sh ]; then \
 	  echo "make: there is no lab '$*'; the labs are:"; scripts/labs.sh help; exit 2; fi
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory -s build
 	@scripts/need.sh "make lab-$*" --lab labs/$*.sh
 	@BIN=$(CURDIR)/$(BIN) bash labs/$*.sh; status=$$?; \
 	  if [ $$status = 77 ]; then echo "lab $* skipped: it cannot run here (see above)"; exit 0; fi; exit $$status

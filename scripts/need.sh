@@ -20,7 +20,8 @@ done
 missing_cmds=() missing_pkgs=()
 for cp in "${wanted[@]+"${wanted[@]}"}"; do
     cmd=${cp%%:*} pkg=${cp#*:}
-    command -v "$cmd" > /dev/null 2>&1 && continue
+    # sbin too: a user's PATH may lack it, though the tools there (ip, tcpdump) work for them.
+    PATH=$PATH:/usr/sbin:/sbin command -v "$cmd" > /dev/null 2>&1 && continue
     missing_cmds+=("$cmd")
     case " ${missing_pkgs[*]-} " in *" $pkg "*) ;; *) missing_pkgs+=("$pkg") ;; esac
 done

@@ -35,7 +35,7 @@ public class LabTests
             if (code == Skipped) Assert.Ignore($"lab {lab} skipped itself (exit 77):\n{stdout}\n{stderr}");
             Assert.That(code, Is.EqualTo(0), $"lab {lab} failed:\n{stdout}\n{stderr}");
 
-            var check = Run.Command(Path.Combine(Repo.Root, "scripts", "check-transcript.sh"), ["--commands", started], stdout);
+            var check = Run.Command(Path.Combine(Repo.Root, "scripts", "check-transcript.sh"), ["--commands", started], stdout, timeoutMs: 60000);
             Assert.That(check.ExitCode, Is.EqualTo(0), $"lab {lab}'s transcript:\n{check.StdOut}{check.StdErr}");
         }
         finally
