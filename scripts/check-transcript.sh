@@ -72,7 +72,7 @@ if [ -n "$commands" ]; then
         want=$(shquote "${argv[@]}")
         # printed as typed: the same words, ended by the end of the line or a shell operator
         pattern="$(printf '%s' "$want" | sed 's/[][\.*^$(){}+?|]/\\&/g')( *([<>|&;#)]|[0-9]>|$))"
-        grep -q -E -- "^$pattern" "$commands_run" || grep -q -E -- "[ ;(]$pattern" "$commands_run" ||
+        grep -q -E -- "^$pattern" "$commands_run" || grep -q -E -- "[ ;(/]$pattern" "$commands_run" ||
             problem "-" "a command the lab ran but did not print" "$want"
     done < "$commands"
 fi
