@@ -77,6 +77,6 @@ if [ -n "$commands" ]; then
     done < "$commands"
 fi
 if [ "$problems" -gt 0 ]; then
-    echo "check-transcript: $problems $( [ "$problems" -eq 1 ] && echo problem || echo problems) in $n lines"; exit 1
+    echo "check-transcript: $problems $( [ "$problems" -eq 1 ] && echo problem || echo problems) in $n $( [ "$n" -eq 1 ] && echo line || echo lines)"; exit 1
 fi
-echo "check-transcript: $n lines, every command pasteable, plain text${commands:+, every program started printed}"
+echo "check-transcript: $n $( [ "$n" -eq 1 ] && echo line || echo lines), every command pasteable, plain text${commands:+, every program started printed}"
