@@ -6,6 +6,7 @@
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
 #   make bench           echosrv against a C fork-per-connection server, side by side
+#   make help            the targets and the labs
 
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
@@ -16,9 +17,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-LABS := $(basename $(notdir $(filter-out labs/lib.sh,$(wildcard labs/*.sh))))
-
-.PHONY: all build test test-deps install uninstall demo stress labs bench bench-deps clean
+.PHONY: all build test test-deps install uninstall demo stress labs help bench bench-deps clean
 
 all: build
 
@@ -27,23 +26,29 @@ all: build
 RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
 PUBLISH := -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true
 
-build:
+# The programs are published again only when a source changed: bin/.built is newer than every
+# source of the programs (tests/ is not one), so a lab that takes 0.4 s does not wait 6 s for a build.
+SOURCES := Directory.Build.props $(shell find lib servers clients -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
+STAMP   := $(BIN)/.built
+
+build: $(STAMP)
+
+$(STAMP): $(SOURCES)
 	@for p in $(PROGRAMS); do \
 	  $(DOTNET) publish $$p $(PUBLISH) -o $(BIN) --nologo -v quiet -clp:NoSummary || exit 1; \
 	done
+	@touch $@
 	@echo "built: $$(cd $(BIN) && ls $(notdir $(basename $(PROGRAMS))) | tr '\n' ' ')in $(BIN)/"
 
-# Tools the tests and labs drive, as command:package. socat is a non-.NET echo server and
-# a super-server, as is tcpserver; ss and ps are what the labs show, tcpdump their packet
-# timelines, strace the lab of that name. Installed if missing.
-TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux tcpdump:tcpdump strace:strace
+# Each target installs what it uses, no more (scripts/need.sh: as root with apt-get, with sudo when it
+# asks no password; otherwise one line says what is missing). Tools as command:package.
+# The tests: socat and tcpserver as super-servers and a non-.NET echo server; ss and ps, as the labs;
+# setpriv and prlimit to run a server as another user or with fewer descriptors; script for a pty;
+# strace to inject accept() errors.
+# make test also installs what every lab needs (each lab's "# needs:" header line): it runs them all.
+TEST_TOOLS := socat:socat tcpserver:ucspi-tcp ss:iproute2 ps:procps setpriv:util-linux prlimit:util-linux script:bsdutils strace:strace
 test-deps:
-	@missing=""; for tp in $(TEST_TOOLS); do command -v $${tp%%:*} >/dev/null || missing="$$missing $${tp#*:}"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing for the tests"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq$$missing >/dev/null; \
-	fi
+	@scripts/need.sh "make test" $(TEST_TOOLS) $(shell scripts/labs.sh needs)
 
 test: build test-deps
 	./scripts/run-tests.sh
@@ -60,22 +65,39 @@ uninstall:
 	@for p in $(notdir $(basename $(PROGRAMS))); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
 	rm -rf $(DESTDIR)$(PREFIX)/lib/unpservers
 
-demo: build test-deps
+demo: build
+	@scripts/need.sh "make demo" ss:iproute2 ps:procps
 	./scripts/demo.sh $(BIN)
 
-# The UNP chapter-5 experiments, each one command that checks itself: make labs, make lab-zombies, ...
-# A lab that cannot run here (the network-namespace labs without root) exits 77: skipped, not failed.
-labs: build test-deps
-	@failed=""; skipped=""; for l in $(LABS); do \
-	  echo "################ lab $$l"; \
-	  rc=0; BIN=$(CURDIR)/$(BIN) bash labs/$$l.sh || rc=$$?; \
-	  if [ $$rc = 77 ]; then skipped="$$skipped $$l"; elif [ $$rc != 0 ]; then failed="$$failed $$l"; fi; \
-	done; \
-	if [ -n "$$skipped" ]; then echo "labs skipped:$$skipped"; fi; \
-	if [ -n "$$failed" ]; then echo "labs failed:$$failed"; exit 1; else echo "labs: all $(words $(LABS)) passed or skipped"; fi
+# The UNP experiments, each one command that checks itself: make labs, make lab-zombies, ...
+# in the book's order (startup first), from each lab's "# unp:" header line. A lab that exits 77
+# could not run here (e.g. it needs root) and is reported as skipped, not failed.
+labs: build
+	@scripts/need.sh "make labs" $(shell scripts/labs.sh needs)
+	@BIN=$(CURDIR)/$(BIN) scripts/labs.sh run
 
-lab-%: build test-deps
-	BIN=$(CURDIR)/$(BIN) bash labs/$*.sh
+lab-%:
+	@if [ "$*" = lib ] || [ ! -f labs/$*.sh ]; then \
+	  echo "make: there is no lab '$*'; the labs are:"; scripts/labs.sh help; exit 2; fi
+	@$(MAKE) --no-print-directory -s build
+	@scripts/need.sh "make lab-$*" --lab labs/$*.sh
+	@BIN=$(CURDIR)/$(BIN) bash labs/$*.sh; status=$$?; \
+	  if [ $$status = 77 ]; then echo "lab $* skipped: it cannot run here (see above)"; exit 0; fi; exit $$status
+
+help:
+	@echo "make                 build the programs into $(BIN)/ (again only when a source changed)"
+	@echo "make test            build, install the test tools if missing, run every NUnit test and every lab (CI)"
+	@echo "make install         copy $(BIN)/ to PREFIX/lib/unpservers, link the programs into PREFIX/bin (PREFIX=$(PREFIX))"
+	@echo "make uninstall       remove what make install put there"
+	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
+	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
+	@echo "make labs            every lab below, in the book's order"
+	@echo "make bench           echosrv against a C fork-per-connection server (needs gcc)"
+	@echo "make clean           remove every build output"
+	@echo "make help            this list"
+	@echo
+	@echo "The labs (UNP section, what each one shows):"
+	@scripts/labs.sh help
 
 stress: build
 	$(DOTNET) run --project tests/stress/UnpServers.Stress.csproj -c Release -- --server $(BIN)/echosrv $(STRESS_ARGS)
@@ -88,9 +110,7 @@ $(BENCH_BIN)/%: bench/c/%.c
 	gcc -O2 -Wall -Wextra -o $@ $<
 
 bench-deps:
-	@command -v gcc >/dev/null || { echo "installing gcc for the C reference"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq gcc libc6-dev >/dev/null; }
+	@scripts/need.sh "make bench" gcc:gcc
 
 $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli: | bench-deps
 

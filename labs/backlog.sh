@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # UNP 4.5: how many connections does the kernel queue for a listen() backlog of 0..14,
 # while the server does not call accept()?
+# unp: 4.5
+# needs: ss:iproute2
 source "$(dirname "$0")/lib.sh"
 unset LISTENQ
 
@@ -11,22 +13,20 @@ unp_bsd=(1 2 4 5 7 8 10 11 13 14 16 17 19 20 22)
 
 # queued BACKLOG: connections the kernel completes for a listener that is not accepting.
 queued() {
-    start_server --backlog "$1" --max-children 1 > /dev/null
+    start_server --backlog "$1" --max-children 1
     # One client takes the only child; at --max-children 1 the parent then stops calling accept().
     open_client holder
     client_send holder "hold"
     wait_for "the holder's echo" grep -qx hold "$LAB_TMP/holder.out"
     local ok=$LAB_TMP/ok.$1 tries=$(($1 + 6)) pids=() i
     : > "$ok"
-    for i in $(seq "$tries"); do
-        # bash's /dev/tcp: connect() returns once the handshake completes, queued or not.
-        ( exec 3<>"/dev/tcp/127.0.0.1/$PORT" && echo ok >> "$ok" && sleep 10 ) 2>/dev/null &
-        pids+=($!)
-    done
+    # bash's /dev/tcp: connect() returns once the handshake completes, queued or not.
+    run_line "for i in \$(seq $tries); do ( exec 3<>/dev/tcp/127.0.0.1/$PORT && echo ok >> $ok && sleep 10 ) 2>/dev/null & pids+=(\$!); done"
     # Those beyond the queue wait for SYN retransmissions, which are dropped too. Read the
     # listener's accept queue (ss: Recv-Q) once a second has passed and it has held still
     # for half a second.
     local last=-1 still=0 t
+    printf '$ %s    # every 0.1 s, until it has held still for 0.5 s\n' "ss -Htln '( sport = :$PORT )' | awk '{print \$2}'"
     for t in $(seq 50); do
         sleep 0.1
         QUEUED=$(ss -Htln "( sport = :$PORT )" | awk '{print $2}')
@@ -35,7 +35,8 @@ queued() {
         [ "$t" -ge 10 ] && [ "$still" -ge 5 ] && break
     done
     CONNECTED=$(wc -l < "$ok")
-    kill "${pids[@]}" 2>/dev/null || true
+    note "Recv-Q: $QUEUED"
+    run_line "kill ${pids[*]} 2>/dev/null || true"
     wait "${pids[@]}" 2>/dev/null || true
     client_close holder
     client_wait holder
@@ -48,11 +49,13 @@ printf '\n   %-8s %-16s %-18s %-16s %s\n' backlog "queued (Recv-Q)" "connect() r
 measured=()
 early=0
 for b in $(seq 0 14); do
-    queued "$b"
+    queued "$b" > "$LAB_TMP/row$b.txt" # the commands of each row: printed below the table
     measured+=("$QUEUED")
     [ "$CONNECTED" -gt "$QUEUED" ] && early=$((early + 1))
     printf '   %-8s %-16s %-18s %-16s %s\n' "$b" "$QUEUED" "$CONNECTED" "${unp_linux[$b]}" "${unp_bsd[$b]}"
 done
+say "How each row was measured: the commands it ran, row by row (they differ only in --backlog and the count)"
+for b in $(seq 0 14); do printf '%s-- backlog %s\n' "$([ "$b" -eq 0 ] || echo)" "$b"; cat "$LAB_TMP/row$b.txt"; done
 
 # Expected: backlog + 1. Now and then one more: see the note printed below.
 over=()

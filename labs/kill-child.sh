@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # UNP 5.12: the server's child is killed; its socket sends a FIN; the client notices; the parent serves on.
+# unp: 5.12
+# needs: ss:iproute2 ps:procps netstat:net-tools
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/capture.bash"
 
@@ -30,7 +32,7 @@ capture_ok && check "the killed child's socket sent a FIN, not a RST" test "$(ca
 check "the parent logged the child's death by SIGTERM" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
 
 say "The parent is still there, and serves a new client."
-reply=$(echo "still serving" | echocli 127.0.0.1 --port "$PORT")
+run_to reply "echo 'still serving' | echocli 127.0.0.1 --port $PORT"
 note "echocli printed: $reply"
 check "a new client is served" test "$reply" = "still serving"
 check "the parent is alive" kill -0 "$SRV_PID"

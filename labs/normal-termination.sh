@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # UNP 5.7, normal termination: the client types EOF; its end goes to TIME_WAIT; the child exits and is reaped.
+# unp: 5.7
+# needs: ss:iproute2 ps:procps netstat:net-tools
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/capture.bash"
 
@@ -10,7 +12,7 @@ client_send c1 "one line"
 wait_for "the echo came back" grep -qx "one line" "$LAB_TMP/c1.out"
 show_ss
 
-say "Type Ctrl-D in the client (EOF on its stdin)."
+say "The lab types Ctrl-D in the client (EOF on its stdin)."
 note "echocli sends its FIN; the child reads EOF, returns from str_echo and exits, which closes the server's end."
 client_close c1
 client_wait c1

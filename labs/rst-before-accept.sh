@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # UNP 5.11: the client resets a connection that is still waiting in the accept queue.
+# unp: 5.11
+# needs: ss:iproute2 netstat:net-tools
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/capture.bash"
 
@@ -11,7 +13,7 @@ client_send holder "hold"
 wait_for "the holder's echo" grep -qx hold "$LAB_TMP/holder.out"
 
 say "A second client connects (the kernel completes the handshake and queues it) and at once closes with a RST."
-run echocli --linger0 127.0.0.1 --port "$PORT" < /dev/null
+run_line "echocli --linger0 127.0.0.1 --port $PORT < /dev/null"
 run ss -tln "( sport = :$PORT )"
 recvq=$(ss -Htln "( sport = :$PORT )" | awk '{print $2}')
 note "The listener's Recv-Q is $recvq: the reset connection is still in the accept queue."
@@ -43,7 +45,7 @@ else
 fi
 
 say "The server keeps working."
-reply=$(echo "after the reset" | echocli 127.0.0.1 --port "$PORT")
+run_to reply "echo 'after the reset' | echocli 127.0.0.1 --port $PORT"
 note "echocli printed: $reply"
 check "the reset connection reached accept() one way or the other" test "$(grep -c -e '^connection from' -e '^accept error' "$LOG")" -ge 2
 check "a new client is served" test "$reply" = "after the reset"

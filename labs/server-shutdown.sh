@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # UNP 5.16: the server is stopped while clients are connected.
+# unp: 5.16
+# needs: ss:iproute2 ps:procps netstat:net-tools
 source "$(dirname "$0")/lib.sh"
 
 start_server
@@ -14,20 +16,19 @@ show_ss
 
 say "Stop the server with SIGTERM."
 pid=$SRV_PID
-printf '$ kill -TERM %s\n' "$pid"
 status=0
 stop_server || status=$?
 for c in c1 c2 c3; do client_wait "$c"; eval "status_$c=\$CLIENT_STATUS"; done
 alive=0
 for k in $kids; do [ -d "/proc/$k" ] && alive=$((alive + 1)); done
 SRV_PID=$pid show_ps || true
-ss -tan "( sport = :$PORT or dport = :$PORT )" | sed 's/^/   /'
+show_ss
 show_log
 server_tw=$(ss -Htan state time-wait "( sport = :$PORT )" | wc -l)
 note "Notice: nothing is in LISTEN: the parent closed its listener first. Then each child got SIGTERM and the parent"
 note "reaped all three (the 'terminated by signal 15' lines) before exiting 0."
 note "Each child's death closed its connection, so every client saw the server's FIN and said: $(client_err c1)"
-note "Measured: $server_tw of the TIME-WAIT ends are the server's (local port $PORT): this time the server closed first,"
+note "Measured: $server_tw of the TIME_WAIT ends $( [ "$server_tw" -eq 1 ] && echo is || echo are) the server's (local port $PORT; ss writes TIME-WAIT): the server closed first,"
 note "so its side did the active close and waits 2MSL (UNP 2.7), the mirror image of the normal-termination lab."
 check "the server exited 0" test "$status" -eq 0
 check "no child is left" test "$alive" -eq 0

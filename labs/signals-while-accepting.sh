@@ -1,29 +1,26 @@
 #!/usr/bin/env bash
 # UNP 5.9: signals arrive while the server waits for connections. Nothing is lost.
+# unp: 5.9
 source "$(dirname "$0")/lib.sh"
 
 start_server
 say "While clients come and go (each child's exit is a SIGCHLD), send SIGUSR1 and SIGHUP over and over."
 rounds=20
-(
-    for _ in $(seq 60); do kill -USR1 "$SRV_PID"; kill -HUP "$SRV_PID"; sleep 0.02; done
-) &
+run_line "for _ in \$(seq 60); do kill -USR1 $SRV_PID; kill -HUP $SRV_PID; sleep 0.02; done &"
 signaller=$!
 failed=0
-for i in $(seq "$rounds"); do
-    echocli -n 5 127.0.0.1 --port "$PORT" > "$LAB_TMP/round$i.out" || failed=$((failed + 1))
-done
+run_line "for i in \$(seq $rounds); do echocli -n 5 127.0.0.1 --port $PORT > $LAB_TMP/round\$i.out || failed=\$((failed + 1)); done"
 wait "$signaller"
 sleep 0.3
-kill -USR1 "$SRV_PID"
+run kill -USR1 "$SRV_PID"
 wait_for "the final stats line" grep -q "^stats: accepted $((rounds * 5)), active 0" "$LOG"
 
 echoed=$(cat "$LAB_TMP"/round*.out | wc -l)
 usr1=$(grep -c '^stats:' "$LOG" || true)
 hup=$(grep -c '^received SIGHUP' "$LOG" || true)
 sigchld=$(grep -Ec '^child [0-9]+ terminated' "$LOG" || true)
-note "Measured: $((rounds * 5)) connections, $echoed lines echoed, $failed clients failed;"
-note "the server logged $usr1 SIGUSR1 stats lines, $hup SIGHUP reopens, and reaped $sigchld children."
+note "Measured: $((rounds * 5)) connections, $(plural "$echoed" line) echoed, $(plural "$failed" client) failed;"
+note "the server logged $(plural "$usr1" "SIGUSR1 stats line"), $(plural "$hup" "SIGHUP reopen"), and reaped $(plural "$sigchld" child children)."
 if [ "$usr1" -lt 61 ] || [ "$hup" -lt 60 ]; then
     note "Fewer lines than the 61 SIGUSR1 and 60 SIGHUP sent: like SIGCHLD, these are standard signals, and a second"
     note "one sent while the first is still pending merges into it (UNP 5.9: signals are not queued)."

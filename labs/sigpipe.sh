@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # UNP 5.13: writing to a socket that has received a RST: EPIPE, or death by SIGPIPE.
+# unp: 5.13
 source "$(dirname "$0")/lib.sh"
 
 start_server
@@ -11,8 +12,8 @@ demo() { # $1: --sigpipe value
     child=$(child_pids)
     run kill "$child"
     wait_for "the child died" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
-    note "Now type a line. echocli --sigpipe-demo writes 1 byte: the dead child's socket answers with a RST."
-    note "It sleeps a second, then writes the rest to a socket that has received a RST."
+    note "The lab types a second line into echocli. --sigpipe-demo writes its first byte: the dead child's socket"
+    note "answers with a RST. It sleeps a second, then writes the rest to a socket that has received a RST."
     client_send c "second line"
     client_wait c
     status=$CLIENT_STATUS

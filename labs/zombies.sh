@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # UNP 5.8-5.10: five connections close at once; what each way of reaping leaves behind.
+# unp: 5.8-5.10
+# needs: ps:procps
 source "$(dirname "$0")/lib.sh"
 
 five_clients_close_together() {
-    run echocli -n 5 127.0.0.1 --port "$PORT" > /dev/null
+    run_line "echocli -n 5 127.0.0.1 --port $PORT > /dev/null"
 }
 terminated() { grep -Ec '^child [0-9]+ terminated' "$LOG" || true; }
 # settled: every child has exited, and each is either reaped (logged) or a zombie.
@@ -32,11 +34,11 @@ show_ps
 z=$(zombies)
 reaped=$(terminated)
 show_log
-note "Measured: $reaped of the 5 children were reaped by wait(), $z remain zombies."
+note "Measured: $reaped of the 5 children $(was "$reaped") reaped by wait(), $(plural "$z" zombie) $( [ "$z" -eq 1 ] && echo remains || echo remain)."
 if [ "$z" -gt 0 ]; then
     note "Why: the five children exited at nearly the same moment. SIGCHLD is a standard signal, and standard"
     note "signals are not queued: while one SIGCHLD was pending, the others merged into it. The server saw"
-    note "$reaped notifications, called wait() $reaped times, and $z zombies are left until the next SIGCHLD (UNP 5.10)."
+    note "$(plural "$reaped" notification), called wait() $(plural "$reaped" time), and $(plural "$z" zombie) $( [ "$z" -eq 1 ] && echo is || echo are) left until the next SIGCHLD (UNP 5.10)."
 else
     note "This time the five SIGCHLDs arrived far enough apart that each was seen on its own, so each got its wait()."
     note "Run the lab again: when the exits coincide, notifications merge and zombies remain (UNP 5.10)."
