@@ -18,7 +18,7 @@ host_ss "$NS_C"
 
 say "The server host crashes: it stops answering, and sends nothing as it goes."
 crash_server_host
-note "Type a line in the client: echocli writes it and blocks in readline, waiting for the echo."
+note "A line goes into the client: echocli writes it and blocks in readline, waiting for the echo."
 client_send c1 "after the crash"
 note "TCP retransmits the line, doubling the timeout each time (UNP 5.14), until tcp_retries2 is exhausted."
 for _ in $(seq 10); do sleep 0.3; done

@@ -32,7 +32,7 @@ run ip -n "$NS_S" link set "$VETH_S" up
 host_ss "$NS_S"
 note "The server host is back: same address, no server process, no knowledge of the connection."
 
-say "Type a line in the client: it is sent to the rebooted host, which answers with a RST."
+say "A line goes into the client: it is sent to the rebooted host, which answers with a RST."
 client_send c1 "after the reboot"
 client_wait c1
 status=$CLIENT_STATUS

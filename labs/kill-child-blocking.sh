@@ -26,7 +26,7 @@ check "the server's end is in FIN_WAIT2" test "$(ss_count fin-wait-2)" -eq 1
 check "the client's end is in CLOSE_WAIT" test "$(ss_count close-wait)" -eq 1
 check "echocli is still running" kill -0 "${CLIENT_PID[c1]}"
 
-say "Type another line. echocli writes it (the write succeeds), the server's TCP answers with a RST,"
+say "A second line goes in. echocli writes it (the write succeeds), the server's TCP answers with a RST,"
 note "and readline, reading the FIN that was waiting, returns 0: the server terminated prematurely."
 client_send c1 "one more"
 client_wait c1
