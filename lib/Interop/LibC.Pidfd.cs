@@ -14,4 +14,7 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int pidfd_getfd(int pidfd, int targetfd, uint flags);
+
+    /// <summary>pidfd_send_signal with no siginfo (the kill() case), for callers outside unsafe code.</summary>
+    public static int pidfd_send_signal(int pidfd, int sig) => pidfd_send_signal(pidfd, sig, null, 0);
 }
