@@ -5,7 +5,7 @@ public sealed class Report
 {
     public long Requested, QuietRequested, Completed, TermKills, KillKills, UnmarkedKills;
     public Phase Kill = new(), Quiet = new();
-    public int Clients, KilledLogged, Crashed, Hung, Zombies, FdStart, FdEnd, IoTimeoutSeconds;
+    public int Clients, KillEveryMs, KilledLogged, Crashed, Hung, Zombies, FdStart, FdEnd, IoTimeoutSeconds;
     public double Seconds, KillSeconds, QuietSeconds;
     public long RssStartKb, RssAfter1000Kb, RssEndKb;
     public bool ParentAlive;
@@ -27,6 +27,7 @@ public sealed class Report
     {
         if (Kill.Completed < Requested) yield return $"only {Kill.Completed} of {Requested} kill-phase connections completed in time";
         if (Quiet.Completed < QuietRequested) yield return $"only {Quiet.Completed} of {QuietRequested} quiet-phase connections completed in time";
+        if (KillEveryMs > 0 && Kills == 0) yield return "no child was killed (the killer could not read any child's connection: pidfd_getfd refused?)";
         if (Kill.Unattributed > 0) yield return $"{Kill.Unattributed} connections cut by no kill of ours";
         if (Hangs > 0) yield return $"{Hangs} connections hung (no whole echo within {IoTimeoutSeconds} s)";
         long other = KillErrors - Kill.Unattributed - Kill.Timeouts + QuietErrors;

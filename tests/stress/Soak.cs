@@ -85,6 +85,7 @@ public sealed class Soak(Options options, Server server)
             Requested = options.Connections,
             QuietRequested = options.QuietConnections,
             Clients = options.Clients,
+            KillEveryMs = options.KillEveryMs,
             Completed = Interlocked.Read(ref _done),
             Seconds = seconds,
             KillSeconds = killSeconds,
