@@ -85,13 +85,21 @@ else
     note "Every client whose connect() returned is in the queue: none got a SYN-ACK whose ACK was then dropped."
 fi
 
-for b in $(seq 0 14); do
-    [ "${measured[$b]}" -ge 1 ] || fail "backlog $b: nothing was queued"
-    [ "$b" -eq 0 ] || [ "${measured[$b]}" -ge "${measured[$((b - 1))]}" ] || fail "the queue shrank from backlog $((b - 1)) to $b"
-done
-check "a larger backlog never queues fewer connections, and backlog 0 still queues one" true
-for b in $(seq 0 14); do
-    [ "${measured[$b]}" -le $((b + 2)) ] && [ "${measured[$b]}" -ge $((b + 1)) ] ||
-        fail "backlog $b: ${measured[$b]} queued, not backlog + 1 (or one more in a race)"
-done
-check "this Linux queues backlog + 1 completed connections (one more when two handshakes race)" true
+# The checks: each returns non-zero, after saying which backlog broke it, when it does not hold.
+never_fewer() {
+    local b
+    for b in $(seq 0 14); do
+        [ "${measured[$b]}" -ge 1 ] || { note "backlog $b: nothing was queued"; return 1; }
+        [ "$b" -eq 0 ] || [ "${measured[$b]}" -ge "${measured[$((b - 1))]}" ] ||
+            { note "the queue shrank from backlog $((b - 1)) to $b"; return 1; }
+    done
+}
+backlog_plus_one() {
+    local b
+    for b in $(seq 0 14); do
+        [ "${measured[$b]}" -le $((b + 2)) ] && [ "${measured[$b]}" -ge $((b + 1)) ] ||
+            { note "backlog $b: ${measured[$b]} queued, not backlog + 1 (or one more in a race)"; return 1; }
+    done
+}
+check "a larger backlog never queues fewer connections, and backlog 0 still queues one" never_fewer
+check "this Linux queues backlog + 1 completed connections (one more when two handshakes race)" backlog_plus_one

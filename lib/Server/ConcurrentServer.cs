@@ -134,7 +134,7 @@ public sealed class ConcurrentServer
     /// <summary>Takes every pending signal; true when the server must stop.</summary>
     private bool HandleSignals()
     {
-        bool stop = false;
+        bool stop = false, stats = false;
         while (_signals!.TryRead(out signalfd_siginfo info))
         {
             switch ((int)info.ssi_signo)
@@ -158,10 +158,16 @@ public sealed class ConcurrentServer
                     if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
                     break;
                 case LibC.SIGUSR1:
-                    _reaper.Poll(); // --reap ignore: a SIGCHLD can come before its child's pidfd says it exited
-                    LogStats();
+                    // Reported after the loop: signalfd hands out the lowest signal number
+                    // first, so a SIGCHLD already pending is read after SIGUSR1.
+                    stats = true;
                     break;
             }
+        }
+        if (stats)
+        {
+            _reaper.Poll(); // --reap ignore: children the kernel released since their SIGCHLD
+            LogStats();
         }
         return stop;
     }

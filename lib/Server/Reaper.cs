@@ -48,7 +48,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     /// </summary>
     public int PollIntervalMs => mode == ReapMode.Ignore && children.Count > 0 ? 100 : -1;
 
-    /// <summary>Called when the main loop's poll() times out; forgets vanished children in --reap ignore.</summary>
+    /// <summary>Called when the main loop's poll() times out, and before a stats line; forgets vanished children in --reap ignore.</summary>
     public void Poll()
     {
         if (mode == ReapMode.Ignore && children.Count > 0) ForgetVanished();

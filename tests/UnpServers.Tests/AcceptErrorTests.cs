@@ -45,11 +45,14 @@ public class AcceptErrorTests
 
         public void Dispose()
         {
-            if (!_strace.HasExited) LibC.kill(_strace.Id, LibC.SIGTERM); // strace detaches and exits
-            if (!_strace.WaitForExit(5000))
+            using (ProcessHandle? strace = ProcessHandle.OfOwnChild(_strace.Id))
             {
-                LibC.kill(_strace.Id, LibC.SIGKILL);
-                _strace.WaitForExit(5000);
+                strace?.Signal(LibC.SIGTERM); // strace detaches and exits
+                if (!_strace.WaitForExit(5000))
+                {
+                    strace?.Signal(LibC.SIGKILL);
+                    _strace.WaitForExit(5000);
+                }
             }
             _strace.Dispose();
         }

@@ -62,7 +62,7 @@ public class ClientTests
         Assert.That(Wait.Until(() => cli.StdoutText == "before\n", 5000), Is.True);
         int child = server.Children().Single();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        LibC.kill(child, LibC.SIGTERM);
+        server.SignalChild(child, LibC.SIGTERM);
         int? code = cli.WaitForExit(1000);
         Assert.That(code, Is.EqualTo(1), $"exit 1 within 1 s (after {sw.ElapsedMilliseconds} ms)");
         Assert.That(cli.Stderr.Trim(), Is.EqualTo("str_cli: server terminated prematurely"));
@@ -131,7 +131,7 @@ public class ClientTests
         using var cli = ClientProcess.Start("echocli", "127.0.0.1", "--port", server.Port.ToString(), "--sigpipe-demo", "--sigpipe", sigpipe);
         cli.Type("first\n");
         Assert.That(Wait.Until(() => cli.StdoutText == "first\n", 5000), Is.True);
-        LibC.kill(server.Children().Single(), LibC.SIGTERM);
+        server.SignalChild(server.Children().Single(), LibC.SIGTERM);
         server.WaitForLog(new("terminated by signal 15"), 5000);
         cli.Type("second\n");
         int? code = cli.WaitForExit(5000);

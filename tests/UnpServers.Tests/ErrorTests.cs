@@ -99,10 +99,13 @@ public class ErrorTests
         using var s = EchoClient.Connect(server.Port); // completed by the kernel, waiting in the backlog
         s.Send("waited\n"u8);
         server.WaitForLog(new(@"^accept error: Too many open files \(EMFILE\)$"), 5000);
-        Thread.Sleep(1500);
-        // Back-off of 100 ms, doubling to 1.6 s: at most 5 tries in 1.5 s. A spinning loop logs thousands.
-        int tries = server.CountLog(new("EMFILE"));
-        Assert.That(tries, Is.InRange(1, 6), server.Log);
+        long first = Environment.TickCount64;
+        // Back-off of 100 ms, doubling to 1.6 s: the 4th try comes 700 ms after the 1st, the 5th
+        // 800 ms later still. Seen as soon as there are 4, there are not 6; a spinning loop logs thousands.
+        Assert.That(Wait.Until(() => server.CountLog(new("EMFILE")) >= 4, 10000), Is.True, server.Log);
+        long took = Environment.TickCount64 - first;
+        Assert.That(server.CountLog(new("EMFILE")), Is.InRange(4, 5), server.Log);
+        Assert.That(took, Is.GreaterThanOrEqualTo(300), "3 more tries cannot come before 100 + 200 + 400 ms (less what polling missed)");
 
         var raise = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={soft}:"]);
         Assert.That(raise.ExitCode, Is.EqualTo(0), raise.StdErr);

@@ -55,11 +55,12 @@ public class LabTests
         psi.ArgumentList.Add(Path.Combine(Repo.Root, "labs", lab + ".sh"));
         psi.Environment["BIN"] = bin;
         using var p = Process.Start(psi)!;
+        using var handle = ProcessHandle.OfOwnChild(p.Id);
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(180_000))
         {
-            Interop.LibC.kill(p.Id, Interop.LibC.SIGTERM); // the lab's EXIT trap stops what it started
+            handle?.Signal(Interop.LibC.SIGTERM); // the lab's EXIT trap stops what it started
             if (!p.WaitForExit(15_000)) p.Kill(entireProcessTree: true);
             p.WaitForExit(5000);
             Assert.Fail($"lab {lab} did not finish within 3 minutes\n{stdout.Result}\n{stderr.Result}");

@@ -21,7 +21,15 @@ public class MaxChildrenTests
         // Connected (the kernel completes the handshake from the backlog) but not served.
         var waiting = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
         foreach (Socket s in waiting) s.Send("waiting\n"u8.ToArray());
-        Thread.Sleep(700);
+        // Two SIGUSR1 round trips instead of a sleep: the server handles signals before it
+        // accepts, in the same turn of its loop. Had it polled the listener when it logged the
+        // first stats line, the second would count more than two connections.
+        for (int round = 1; round <= 2; round++)
+        {
+            server.Signal(Interop.LibC.SIGUSR1);
+            Assert.That(Wait.Until(() => server.CountLog(new("^stats: ")) == round, 5000), Is.True, server.Log);
+        }
+        Assert.That(server.LogLines().Last(l => l.StartsWith("stats: ")), Does.StartWith("stats: accepted 2, active 2,"), server.Log);
         Assert.That(waiting.Select(s => s.Available), Is.All.EqualTo(0), "nobody serves the 3rd and 4th yet");
         Assert.That(server.Children(), Has.Length.EqualTo(2));
 

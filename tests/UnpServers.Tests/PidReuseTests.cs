@@ -28,7 +28,7 @@ public class PidReuseTests
         try
         {
             Assert.That(Wait.Until(() => ProcFs.State(server.Pid) == 'T', 5000), Is.True);
-            LibC.kill(child, LibC.SIGKILL);
+            using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) Assert.That(h?.Signal(LibC.SIGKILL), Is.True, "the server's child");
             Assert.That(Wait.Until(() => !ProcFs.Exists(child), 5000), Is.True, "the kernel reaps the child");
 
             // Another process takes the pid: ns_last_pid makes it the next one allocated.
@@ -78,7 +78,7 @@ public class PidReuseTests
         /// <summary>Kills the sleep only after checking that it is still our bash's child; then bash ends.</summary>
         public void Dispose()
         {
-            if (Pid > 0 && ProcFs.ParentOf(Pid) == _bash.Id && ProcFs.State(Pid) != 'Z') LibC.kill(Pid, LibC.SIGKILL);
+            using (ProcessHandle? sleep = ProcessHandle.OfChild(Pid, _bash.Id)) sleep?.Signal(LibC.SIGKILL);
             if (!_bash.WaitForExit(5000)) _bash.Kill(entireProcessTree: true);
             _bash.WaitForExit(5000);
             _bash.Dispose();

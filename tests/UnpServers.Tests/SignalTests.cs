@@ -26,7 +26,7 @@ public class SignalTests
         EchoClient.Line(other, "other");
         Assert.That(Wait.Until(() => server.Children().Length == 2, 5000), Is.True);
 
-        LibC.kill(child, sig);
+        server.SignalChild(child, sig);
 
         Assert.That(EchoClient.ReadToEnd(victim), Is.Empty, "the killed child's client reads EOF");
         server.WaitForLog(new($@"^child {child} terminated by signal {sig} \({name}\)$"), 5000);

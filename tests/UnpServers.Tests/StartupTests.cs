@@ -138,7 +138,7 @@ public partial class StartupTests
             bool stuck = Wait.Until(() => File.ReadAllText($"/proc/{p.Id}/environ").Split('\0').Contains($"UNPSERVERS_REEXEC={p.Id}")
                                           && Directory.GetFiles($"/proc/{p.Id}/fd").Any(f => (new FileInfo(f).LinkTarget ?? "").StartsWith("socket:")), 10000);
             Assert.That(stuck, Is.True, "the server reached listen()");
-            LibC.kill(p.Id, LibC.SIGTERM);
+            using (ProcessHandle? h = ProcessHandle.OfOwnChild(p.Id)) h?.Signal(LibC.SIGTERM);
             Assert.That(p.WaitForExit(5000), Is.True, "SIGTERM ends a start-up stuck before the signalfd");
             Assert.That(p.ExitCode, Is.EqualTo(128 + LibC.SIGTERM), "the default action, as for the C server");
         }
@@ -324,16 +324,27 @@ public sealed partial class ShellServer : IDisposable
 
     public void Dispose()
     {
-        var pids = new List<int>();
-        if (Pid > 0)
+        var handles = new List<ProcessHandle>();
+        // The server is the shell's child (bash execs a simple command) or script's, its
+        // grandchild: signalled only while its parent is still in the tree we started.
+        if (Pid > 0 && ProcFs.ParentOf(Pid) is int parent && InOurTree(parent)
+            && ProcessHandle.OfChild(Pid, parent) is ProcessHandle server)
         {
-            pids.AddRange(ProcFs.Children(Pid));
-            pids.Add(Pid);
+            foreach (int child in ProcFs.Children(Pid))
+                if (ProcessHandle.OfChild(child, Pid) is ProcessHandle h) handles.Add(h);
+            handles.Add(server);
         }
-        Reaping.KillAndReap(pids, 3000); // the server's children, then the server: ours once their parent is gone
+        Reaping.KillAndReap(handles, 3000); // the server's children, then the server: ours once their parent is gone
         if (!_shell.HasExited) _shell.Kill(entireProcessTree: true);
         _shell.WaitForExit(5000);
         _shell.Dispose();
         if (_ownLog != null) File.Delete(_ownLog);
+    }
+
+    private bool InOurTree(int pid)
+    {
+        for (int i = 0; i < 8 && pid > 1; i++, pid = ProcFs.ParentOf(pid) ?? 0)
+            if (pid == _shell.Id || pid == Environment.ProcessId) return true;
+        return false;
     }
 }

@@ -4,7 +4,7 @@ namespace UnpServers.Stress;
 
 public sealed class Options
 {
-    public static string UsageLine => "unp-stress --server bin/echosrv [--connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
+    public static string UsageLine => "unp-stress --server bin/echosrv [--connections N] [--quiet-connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
 
     [Option("server", Required = true, HelpText = "The echo server to soak (bin/echosrv).")]
     public string Server { get; set; } = "";
@@ -14,6 +14,12 @@ public sealed class Options
 
     [Option("connections", Default = 100_000, HelpText = "Connections in all.")]
     public int Connections { get; set; }
+
+    [Option("quiet-connections", Default = 20_000, HelpText = "Then this many with no kills: each must echo whole within --io-timeout, or it is a hang.")]
+    public int QuietConnections { get; set; }
+
+    [Option("sabotage", Default = "", HelpText = "Test only, to prove the verdict can fail: 'kill' (children are also killed by someone else, unrecorded) or 'stop' (one quiet-phase child is stopped: a hang).")]
+    public string Sabotage { get; set; } = "";
 
     [Option("clients", Default = 16, HelpText = "Concurrent clients.")]
     public int Clients { get; set; }
@@ -27,12 +33,14 @@ public sealed class Options
     [Option("max-seconds", Default = 900, HelpText = "Stop starting connections after this long; the run then fails as incomplete.")]
     public int MaxSeconds { get; set; }
 
-    [Option("io-timeout", Default = 10, HelpText = "Seconds a client waits for its echo before calling the connection hung.")]
+    [Option("io-timeout", Default = 10, HelpText = "Seconds a client waits for its echo; a connection that takes longer in all is a hang.")]
     public int IoTimeoutSeconds { get; set; }
 
     public string? Validate()
     {
         if (Connections < 1000) return "--connections must be at least 1000 (RSS is compared with its value after the first 1,000)";
+        if (QuietConnections < 0) return "--quiet-connections must be 0 or more";
+        if (Sabotage is not ("" or "kill" or "stop")) return $"--sabotage {Sabotage}: must be kill or stop";
         if (Clients < 1) return "--clients must be 1 or more";
         if (MaxPayload < 1) return "--max-payload must be 1 or more";
         if (KillEveryMs < 0) return "--kill-every must be 0 or more";

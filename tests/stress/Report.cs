@@ -3,26 +3,35 @@ namespace UnpServers.Stress;
 /// <summary>The end-of-run summary and the pass/fail criteria of fork-safety.md.</summary>
 public sealed class Report
 {
-    public long Requested, Completed, Ok, Cut, Mismatch, Timeouts, ConnectFailures, TermKills, KillKills;
-    public int Clients, KilledLogged, Crashed, Hung, Zombies, FdStart, FdEnd;
-    public double Seconds;
+    public long Requested, QuietRequested, Completed, TermKills, KillKills, UnmarkedKills;
+    public Phase Kill = new(), Quiet = new();
+    public int Clients, KillEveryMs, KilledLogged, Crashed, Hung, Zombies, FdStart, FdEnd, IoTimeoutSeconds;
+    public double Seconds, KillSeconds, QuietSeconds;
     public long RssStartKb, RssAfter1000Kb, RssEndKb;
     public bool ParentAlive;
     public (int Code, long Ms)? Stop;
 
     private long Kills => TermKills + KillKills;
 
-    /// <summary>A cut connection is explained by a kill; more cuts than kills are errors.</summary>
-    private long UnexplainedCuts => Math.Max(0, Cut - Kills);
-
-    public long Errors => Mismatch + Timeouts + ConnectFailures + UnexplainedCuts;
+    /// <summary>
+    /// Kill phase: a cut connection is an error unless the killer had marked that very
+    /// connection before its kill. Quiet phase: anything but a whole echo is an error.
+    /// </summary>
+    private long KillErrors => Kill.Mismatch + Kill.Timeouts + Kill.ConnectFailures + Kill.Unattributed;
+    private long QuietErrors => Quiet.Mismatch + Quiet.ConnectFailures + Quiet.Unattributed + Quiet.Cut;
+    private long Hangs => Kill.Timeouts + Kill.Slow + Quiet.Timeouts + Quiet.Slow;
 
     private double RssGrowth => RssAfter1000Kb > 0 ? (RssEndKb - RssAfter1000Kb) / (double)RssAfter1000Kb : double.NaN;
 
     public IEnumerable<string> Failures()
     {
-        if (Completed < Requested) yield return $"only {Completed} of {Requested} connections completed in time";
-        if (Errors > 0) yield return $"{Errors} errors";
+        if (Kill.Completed < Requested) yield return $"only {Kill.Completed} of {Requested} kill-phase connections completed in time";
+        if (Quiet.Completed < QuietRequested) yield return $"only {Quiet.Completed} of {QuietRequested} quiet-phase connections completed in time";
+        if (KillEveryMs > 0 && Kills == 0) yield return "no child was killed (the killer could not read any child's connection: pidfd_getfd refused?)";
+        if (Kill.Unattributed > 0) yield return $"{Kill.Unattributed} connections cut by no kill of ours";
+        if (Hangs > 0) yield return $"{Hangs} connections hung (no whole echo within {IoTimeoutSeconds} s)";
+        long other = KillErrors - Kill.Unattributed - Kill.Timeouts + QuietErrors;
+        if (other > 0) yield return $"{other} other errors";
         if (Hung > 0) yield return $"{Hung} hung children";
         if (Crashed > 0) yield return $"{Crashed} crashed children";
         if (Zombies > 0) yield return $"{Zombies} zombies left";
@@ -36,10 +45,14 @@ public sealed class Report
 
     public void Print(TextWriter w)
     {
-        w.WriteLine($"stress: {Completed:N0} connections from {Clients} clients in {Seconds:F1} s ({Completed / Seconds:N0} conn/s); " +
-                    $"{Kills:N0} children killed ({TermKills:N0} SIGTERM, {KillKills:N0} SIGKILL)");
-        w.WriteLine($"  errors:              {Errors}  (data mismatches {Mismatch}, time-outs {Timeouts}, connect failures {ConnectFailures}, cuts beyond kills {UnexplainedCuts})");
-        w.WriteLine($"  echoed whole:        {Ok:N0};  cut short by a kill: {Cut:N0};  kills the server logged: {KilledLogged:N0}");
+        w.WriteLine($"stress: {Completed:N0} connections from {Clients} clients in {Seconds:F1} s ({Completed / Seconds:N0} conn/s)");
+        w.WriteLine($"  kill phase:          {Kill.Completed:N0} connections in {KillSeconds:F1} s; {Kills:N0} children killed ({TermKills:N0} SIGTERM, {KillKills:N0} SIGKILL), each while serving a known connection");
+        if (UnmarkedKills > 0) w.WriteLine($"    --sabotage kill:   {UnmarkedKills:N0} more killed by an outsider, unrecorded");
+        w.WriteLine($"    echoed whole:      {Kill.Ok:N0};  cut short by our kill of that connection: {Kill.Cut:N0};  kills the server logged: {KilledLogged:N0}");
+        w.WriteLine($"    errors:            {KillErrors}  (cut by no kill of ours {Kill.Unattributed}, data mismatches {Kill.Mismatch}, time-outs {Kill.Timeouts}, connect failures {Kill.ConnectFailures})");
+        w.WriteLine($"  quiet phase:         {Quiet.Completed:N0} connections in {QuietSeconds:F1} s, no kills; slowest {Quiet.MaxMs} ms");
+        w.WriteLine($"    echoed whole:      {Quiet.Ok:N0};  errors: {QuietErrors + Quiet.Timeouts}  (cut {Quiet.Cut + Quiet.Unattributed}, data mismatches {Quiet.Mismatch}, time-outs {Quiet.Timeouts}, connect failures {Quiet.ConnectFailures})");
+        w.WriteLine($"  hung connections:    {Hangs}  (slower than {IoTimeoutSeconds} s, either phase)");
         w.WriteLine($"  hung children:       {Hung}");
         w.WriteLine($"  crashed children:    {Crashed}  (a signal other than our TERM/KILL, or a non-zero exit)");
         w.WriteLine($"  zombies left:        {Zombies}");

@@ -69,6 +69,16 @@ public sealed partial class Server : IDisposable
         catch (IOException) { return '?'; }
     }
 
+    public static int? ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0]);
+        }
+        catch (IOException) { return null; }
+    }
+
     public int FdCount() => Directory.GetFileSystemEntries($"/proc/{Pid}/fd").Length;
 
     public long RssKb()

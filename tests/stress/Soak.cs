@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -5,37 +6,61 @@ using UnpServers.Interop;
 
 namespace UnpServers.Stress;
 
-/// <summary>The load, the killer, and the measurements around them.</summary>
+/// <summary>
+/// The load, the killer, and the measurements around them. Two phases: a kill phase, where
+/// random children are killed and every connection cut short must be one the killer cut;
+/// then a quiet phase with no kills, where every connection must echo whole within the
+/// time-out: a slower one is a hang, which the kills of the first phase would have hidden.
+/// </summary>
 public sealed class Soak(Options options, Server server)
 {
-    private long _next;           // connections handed out
-    private long _done;           // connections finished, whatever the outcome
-    private long _ok, _cut, _mismatch, _timeouts, _connectFailures;
-    private long _termKills, _killKills;
+    /// <summary>One live connection, as the killer finds it by its client's port.</summary>
+    private sealed class Conn
+    {
+        public volatile bool Killed;
+    }
+
+    private long _next;           // connections handed out in the current phase
+    private long _done;           // connections finished in all, whatever the outcome
+    private readonly Phase _kill = new(), _quiet = new();
+    private long _termKills, _killKills, _unmarkedKills;
     private volatile bool _stopKiller;
     private long _rssAfter1000 = -1;
+    /// <summary>Connections in progress, by the client's local port (the child's peer port).</summary>
+    private readonly ConcurrentDictionary<int, Conn> _live = new();
 
     public Report Run()
     {
         // Warm up: the first connection opens nothing new in the parent, but count from a served state.
-        Connection(new Random(0), new byte[options.MaxPayload], new byte[options.MaxPayload + 1]);
-        Interlocked.Exchange(ref _done, 0);
-        Interlocked.Exchange(ref _ok, 0);
+        Connection(new Random(0), new byte[options.MaxPayload], new byte[options.MaxPayload + 1], new Phase());
         WaitForNoChildren(5000);
         int fdStart = server.FdCount();
         long rssStart = server.RssKb();
 
         var sw = Stopwatch.StartNew();
         long deadline = Environment.TickCount64 + options.MaxSeconds * 1000L;
-        var killer = new Thread(Killer) { IsBackground = true, Name = "killer" };
-        killer.Start();
-        var clients = Enumerable.Range(0, options.Clients).Select(i => new Thread(() => Client(i + 1, deadline)) { IsBackground = true }).ToList();
-        clients.ForEach(t => t.Start());
         var progress = new Thread(() => Progress(sw)) { IsBackground = true };
         progress.Start();
-        clients.ForEach(t => t.Join());
+
+        // The kill phase.
+        var killer = new Thread(Killer) { IsBackground = true, Name = "killer" };
+        killer.Start();
+        Thread? outsider = options.Sabotage == "kill" ? new Thread(Outsider) { IsBackground = true, Name = "outsider" } : null;
+        outsider?.Start();
+        RunClients(_kill, options.Connections, deadline);
         _stopKiller = true;
         killer.Join();
+        outsider?.Join();
+        double killSeconds = sw.Elapsed.TotalSeconds;
+        WaitForNoChildren(5000);
+
+        // The quiet phase: nothing is killed, so nothing may be cut, and nothing may be slow.
+        var quietWatch = Stopwatch.StartNew();
+        Thread? stopper = options.Sabotage == "stop" ? new Thread(StopOneChild) { IsBackground = true, Name = "stopper" } : null;
+        stopper?.Start();
+        RunClients(_quiet, options.QuietConnections, deadline);
+        stopper?.Join();
+        double quietSeconds = quietWatch.Elapsed.TotalSeconds;
         double seconds = sw.Elapsed.TotalSeconds;
 
         // Every child should exit as soon as its client is gone; what is still alive is hung.
@@ -58,16 +83,19 @@ public sealed class Soak(Options options, Server server)
         return new Report
         {
             Requested = options.Connections,
+            QuietRequested = options.QuietConnections,
             Clients = options.Clients,
+            KillEveryMs = options.KillEveryMs,
             Completed = Interlocked.Read(ref _done),
             Seconds = seconds,
-            Ok = _ok,
-            Cut = _cut,
-            Mismatch = _mismatch,
-            Timeouts = _timeouts,
-            ConnectFailures = _connectFailures,
+            KillSeconds = killSeconds,
+            QuietSeconds = quietSeconds,
+            IoTimeoutSeconds = options.IoTimeoutSeconds,
+            Kill = _kill,
+            Quiet = _quiet,
             TermKills = _termKills,
             KillKills = _killKills,
+            UnmarkedKills = _unmarkedKills,
             KilledLogged = killedLogged,
             Crashed = crashed,
             Hung = hung,
@@ -82,30 +110,40 @@ public sealed class Soak(Options options, Server server)
         };
     }
 
+    private void RunClients(Phase phase, int connections, long deadline)
+    {
+        Interlocked.Exchange(ref _next, 0);
+        var clients = Enumerable.Range(0, options.Clients)
+            .Select(i => new Thread(() => Client(i + 1, phase, connections, deadline)) { IsBackground = true }).ToList();
+        clients.ForEach(t => t.Start());
+        clients.ForEach(t => t.Join());
+    }
+
     private void WaitForNoChildren(int timeoutMs)
     {
         long deadline = Environment.TickCount64 + timeoutMs;
         while (server.Children().Length > 0 && Environment.TickCount64 < deadline) Thread.Sleep(20);
     }
 
-    private void Client(int seed, long deadline)
+    private void Client(int seed, Phase phase, int connections, long deadline)
     {
-        var rnd = new Random(seed);
+        var rnd = new Random(seed + (phase == _quiet ? 1000 : 0));
         byte[] payload = new byte[options.MaxPayload];
         byte[] echo = new byte[options.MaxPayload + 1];
-        while (Interlocked.Increment(ref _next) <= options.Connections && Environment.TickCount64 < deadline)
+        while (Interlocked.Increment(ref _next) <= connections && Environment.TickCount64 < deadline)
         {
-            Connection(rnd, payload, echo);
+            Connection(rnd, payload, echo, phase);
             long done = Interlocked.Increment(ref _done);
             if (done == 1000) Interlocked.Exchange(ref _rssAfter1000, server.RssKb());
         }
     }
 
     /// <summary>One connection: a random payload out, the same bytes back, then EOF.</summary>
-    private void Connection(Random rnd, byte[] payload, byte[] echo)
+    private void Connection(Random rnd, byte[] payload, byte[] echo, Phase phase)
     {
         int len = rnd.Next(1, payload.Length + 1);
         rnd.NextBytes(payload.AsSpan(0, len));
+        long start = Stopwatch.GetTimestamp();
         using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
         {
             ReceiveTimeout = options.IoTimeoutSeconds * 1000,
@@ -117,13 +155,53 @@ public sealed class Soak(Options options, Server server)
         }
         catch (SocketException)
         {
-            Interlocked.Increment(ref _connectFailures);
+            Interlocked.Increment(ref phase.ConnectFailures);
             return;
         }
+        // Known to the killer from here on: it kills only children whose connection it can find.
+        int port = ((IPEndPoint)s.LocalEndPoint!).Port;
+        var conn = new Conn();
+        _live[port] = conn;
+        try
+        {
+            Outcome outcome = Exchange(s, payload.AsSpan(0, len), echo);
+            long ms = (long)Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            phase.Note(ms);
+            if (outcome != Outcome.TimedOut && ms > options.IoTimeoutSeconds * 1000L)
+                Interlocked.Increment(ref phase.Slow); // a hang, even if it ended
+            switch (outcome)
+            {
+                case Outcome.Ok:
+                    Interlocked.Increment(ref phase.Ok);
+                    break;
+                case Outcome.Cut when conn.Killed:
+                    Interlocked.Increment(ref phase.Cut);
+                    break;
+                case Outcome.Cut:
+                    Interlocked.Increment(ref phase.Unattributed);
+                    break;
+                case Outcome.Mismatch:
+                    Interlocked.Increment(ref phase.Mismatch);
+                    break;
+                case Outcome.TimedOut:
+                    Interlocked.Increment(ref phase.Timeouts);
+                    break;
+            }
+        }
+        finally
+        {
+            _live.TryRemove(port, out _); // before the socket closes: the port stays ours until then
+        }
+    }
+
+    private enum Outcome { Ok, Cut, Mismatch, TimedOut }
+
+    private static Outcome Exchange(Socket s, ReadOnlySpan<byte> payload, byte[] echo)
+    {
         int got = 0;
         try
         {
-            s.Send(payload, 0, len, SocketFlags.None);
+            s.Send(payload, SocketFlags.None);
             s.Shutdown(SocketShutdown.Send);
             for (;;)
             {
@@ -135,19 +213,15 @@ public sealed class Soak(Options options, Server server)
         }
         catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
         {
-            Interlocked.Increment(ref _timeouts);
-            return;
+            return Outcome.TimedOut;
         }
         catch (SocketException)
         {
-            // ECONNRESET or EPIPE: the child was killed under us. Check what did arrive.
-            if (!echo.AsSpan(0, got).SequenceEqual(payload.AsSpan(0, Math.Min(got, len)))) Interlocked.Increment(ref _mismatch);
-            else Interlocked.Increment(ref _cut);
-            return;
+            // ECONNRESET or EPIPE: the child died under us. Check what did arrive.
+            return echo.AsSpan(0, got).SequenceEqual(payload[..Math.Min(got, payload.Length)]) ? Outcome.Cut : Outcome.Mismatch;
         }
-        if (got > len || !echo.AsSpan(0, got).SequenceEqual(payload.AsSpan(0, got))) Interlocked.Increment(ref _mismatch);
-        else if (got < len) Interlocked.Increment(ref _cut); // EOF early: the child was killed
-        else Interlocked.Increment(ref _ok);
+        if (got > payload.Length || !echo.AsSpan(0, got).SequenceEqual(payload[..got])) return Outcome.Mismatch;
+        return got < payload.Length ? Outcome.Cut : Outcome.Ok; // EOF early: the child died
     }
 
     /// <summary>Every few milliseconds, SIGTERM or SIGKILL (in turn) to a random running child.</summary>
@@ -159,18 +233,104 @@ public sealed class Soak(Options options, Server server)
         while (!_stopKiller)
         {
             Thread.Sleep(options.KillEveryMs);
-            // Children live a millisecond or so: look until one is caught running.
-            int pid = 0;
-            while (!_stopKiller && pid == 0)
+            // Children live a millisecond or so: look until one is caught serving a known connection.
+            bool killed = false;
+            while (!_stopKiller && !killed)
             {
                 int[] kids = server.Children().Where(k => Server.State(k) is not ('Z' or '?')).ToArray();
-                if (kids.Length > 0) pid = kids[rnd.Next(kids.Length)];
-                else Thread.Sleep(1);
+                if (kids.Length == 0)
+                {
+                    Thread.Sleep(1);
+                    continue;
+                }
+                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL, mark: true);
             }
-            if (pid == 0 || LibC.kill(pid, term ? LibC.SIGTERM : LibC.SIGKILL) < 0) continue;
+            if (!killed) continue;
             if (term) Interlocked.Increment(ref _termKills);
             else Interlocked.Increment(ref _killKills);
             term = !term;
+        }
+    }
+
+    /// <summary>
+    /// Kills pid if it is the server's child serving a connection of ours, marking that
+    /// connection first (unless mark is false: the outsider of --sabotage kill). Through a
+    /// pidfd: the child's connection is read with pidfd_getfd + getpeername, and the signal
+    /// cannot reach a later process that reused the pid.
+    /// </summary>
+    private bool KillAttributed(int pid, int sig, bool mark)
+    {
+        int pidfd = LibC.pidfd_open(pid, 0);
+        if (pidfd < 0) return false;
+        try
+        {
+            // The parent, read after pidfd_open, is the pidfd's process's while that is not reaped.
+            if (Server.ParentOf(pid) != server.Pid || LibC.pidfd_send_signal(pidfd, 0) < 0) return false;
+            int port = PeerPort(pid, pidfd);
+            if (port <= 0 || !_live.TryGetValue(port, out Conn? conn)) return false;
+            if (mark) conn.Killed = true;
+            if (LibC.pidfd_send_signal(pidfd, sig) == 0) return true;
+            if (mark) conn.Killed = false; // it was reaped first: it cut nothing
+            return false;
+        }
+        finally
+        {
+            LibC.close(pidfd);
+        }
+    }
+
+    /// <summary>The peer port of the child's connected socket (the client's local port); 0 if it has none.</summary>
+    private static int PeerPort(int pid, int pidfd)
+    {
+        string[] fds;
+        try { fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
+        foreach (string path in fds)
+        {
+            string? target;
+            try { target = new FileInfo(path).LinkTarget; }
+            catch (IOException) { continue; }
+            if (target == null || !target.StartsWith("socket:") || !int.TryParse(Path.GetFileName(path), out int fd)) continue;
+            int mine = LibC.pidfd_getfd(pidfd, fd, 0);
+            if (mine < 0) continue;
+            sockaddr_storage peer = default;
+            uint len = 128;
+            int rc = LibC.getpeername(mine, ref peer, ref len);
+            LibC.close(mine);
+            if (rc == 0) return Unp.Addresses.Port(ref peer);
+        }
+        return 0;
+    }
+
+    /// <summary>--sabotage kill: someone else kills children too, and says nothing. The verdict must see the cuts.</summary>
+    private void Outsider()
+    {
+        var rnd = new Random(7);
+        while (!_stopKiller)
+        {
+            Thread.Sleep(5);
+            int[] kids = server.Children().Where(k => Server.State(k) is not ('Z' or '?')).ToArray();
+            if (kids.Length > 0 && KillAttributed(kids[rnd.Next(kids.Length)], LibC.SIGKILL, mark: false))
+                Interlocked.Increment(ref _unmarkedKills);
+        }
+    }
+
+    /// <summary>--sabotage stop: one child of the quiet phase hangs (SIGSTOP). The verdict must see the hang.</summary>
+    private void StopOneChild()
+    {
+        long deadline = Environment.TickCount64 + 10000;
+        while (Environment.TickCount64 < deadline)
+        {
+            foreach (int pid in server.Children().Where(k => Server.State(k) is 'R' or 'S'))
+            {
+                int pidfd = LibC.pidfd_open(pid, 0);
+                if (pidfd < 0) continue;
+                bool stopped = Server.ParentOf(pid) == server.Pid && PeerPort(pid, pidfd) > 0
+                               && LibC.pidfd_send_signal(pidfd, LibC.SIGSTOP) == 0;
+                LibC.close(pidfd);
+                if (stopped) return; // killed (SIGKILL ends a stopped process) when the server is disposed
+            }
+            Thread.Sleep(1);
         }
     }
 
@@ -181,9 +341,23 @@ public sealed class Soak(Options options, Server server)
         {
             Thread.Sleep(5000);
             long done = Interlocked.Read(ref _done);
-            if (done >= options.Connections) return;
+            if (done >= options.Connections + options.QuietConnections) return;
             Console.Error.WriteLine($"  {sw.Elapsed.TotalSeconds,6:F0} s  {done,7} connections  ({(done - last) / 5} /s)  children {server.Children().Length}  RSS {server.RssKb() / 1024.0:F1} MB");
             last = done;
         }
+    }
+}
+
+/// <summary>What the connections of one phase came to.</summary>
+public sealed class Phase
+{
+    public long Ok, Cut, Unattributed, Mismatch, Timeouts, ConnectFailures, Slow, MaxMs;
+
+    public long Completed => Ok + Cut + Unattributed + Mismatch + Timeouts + ConnectFailures;
+
+    public void Note(long ms)
+    {
+        long max;
+        while (ms > (max = Interlocked.Read(ref MaxMs)) && Interlocked.CompareExchange(ref MaxMs, ms, max) != max) { }
     }
 }

@@ -10,6 +10,7 @@ namespace UnpServers.Tests.Support;
 public sealed class ClientProcess : IDisposable
 {
     private readonly Process _process;
+    private readonly ProcessHandle? _handle;
     private readonly MemoryStream _stdout = new();
     private readonly Task _stdoutPump;
     private readonly Task<string> _stderr;
@@ -19,6 +20,7 @@ public sealed class ClientProcess : IDisposable
     private ClientProcess(Process p)
     {
         _process = p;
+        _handle = ProcessHandle.OfOwnChild(p.Id);
         _stdoutPump = p.StandardOutput.BaseStream.CopyToAsync(_stdout);
         _stderr = p.StandardError.ReadToEndAsync();
     }
@@ -71,9 +73,10 @@ public sealed class ClientProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            LibC.kill(_process.Id, LibC.SIGKILL);
+            _handle?.Signal(LibC.SIGKILL);
             _process.WaitForExit(5000);
         }
+        _handle?.Dispose();
         _process.Dispose();
     }
 

@@ -17,17 +17,22 @@ public sealed class Reaping
             Assert.Fail("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
     }
 
-    /// <summary>Kills pid with SIGKILL (if alive) and reaps it if it became our child, within a deadline.</summary>
-    public static void KillAndReap(IEnumerable<int> pids, int timeoutMs = 3000)
+    /// <summary>
+    /// Kills each process with SIGKILL (through its pidfd: never a reused pid) and reaps it if
+    /// it became our child, within a deadline. Closes the handles.
+    /// </summary>
+    public static void KillAndReap(IEnumerable<ProcessHandle> handles, int timeoutMs = 3000)
     {
-        var left = pids.ToList();
-        foreach (int pid in left) LibC.kill(pid, LibC.SIGKILL);
+        var left = handles.ToList();
+        var all = left.ToList();
+        foreach (ProcessHandle h in left) h.Signal(LibC.SIGKILL);
         long deadline = Environment.TickCount64 + timeoutMs;
         while (left.Count > 0 && Environment.TickCount64 < deadline)
         {
             // Reaped here (it became our child), or gone (its own parent reaped it).
-            left.RemoveAll(pid => LibC.waitpid(pid, out _, LibC.WNOHANG) == pid || !ProcFs.Exists(pid));
+            left.RemoveAll(h => h.TryReap());
             if (left.Count > 0) Thread.Sleep(10);
         }
+        foreach (ProcessHandle h in all) h.Dispose();
     }
 }

@@ -11,7 +11,10 @@ namespace UnpServers.Tests.Support;
 public sealed partial class ServerProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly HashSet<int> _seenChildren = [];
+    /// <summary>Null if the server was gone before it could be opened (it then has no children to kill either).</summary>
+    private readonly ProcessHandle? _handle;
+    /// <summary>Every child seen, each checked to be the server's child when its pidfd was opened.</summary>
+    private readonly List<ProcessHandle> _seenChildren = [];
 
     public string LogPath { get; }
     public int Port { get; private set; }
@@ -22,6 +25,7 @@ public sealed partial class ServerProcess : IDisposable
     private ServerProcess(Process process, string logPath)
     {
         _process = process;
+        _handle = ProcessHandle.OfOwnChild(process.Id);
         LogPath = logPath;
     }
 
@@ -94,13 +98,32 @@ public sealed partial class ServerProcess : IDisposable
     public int[] Children()
     {
         int[] kids = ProcFs.Children(Pid);
-        lock (_seenChildren) foreach (int k in kids) _seenChildren.Add(k);
+        foreach (int k in kids) ChildHandle(k);
         return kids;
+    }
+
+    /// <summary>A handle on pid if it is this server's child (now, or when first seen and not reaped since).</summary>
+    private ProcessHandle? ChildHandle(int pid)
+    {
+        lock (_seenChildren)
+        {
+            ProcessHandle? h = _seenChildren.LastOrDefault(c => c.Pid == pid);
+            if (h != null && h.Exists) return h;
+            h = ProcessHandle.OfChild(pid, Pid);
+            if (h != null) _seenChildren.Add(h);
+            return h;
+        }
     }
 
     public bool HasExited => _process.HasExited;
 
-    public void Signal(int sig) => LibC.kill(Pid, sig);
+    public void Signal(int sig) => _handle?.Signal(sig);
+
+    /// <summary>Signals one of the server's children; fails the test if pid is not one (any more).</summary>
+    public void SignalChild(int pid, int sig)
+    {
+        if (ChildHandle(pid)?.Signal(sig) != true) Assert.Fail($"pid {pid} is not a child of the server {Pid}");
+    }
 
     /// <summary>Waits for the server to exit; its exit code, or null on time-out.</summary>
     public int? WaitForExit(int timeoutMs) => _process.WaitForExit(timeoutMs) ? _process.ExitCode : null;
@@ -110,12 +133,13 @@ public sealed partial class ServerProcess : IDisposable
         // Children first, so none outlives the server unkilled; then the server. Children the
         // server did not reap come back to this process (the subreaper) and are reaped here.
         if (!_process.HasExited) Children();
-        int[] pids;
-        lock (_seenChildren) pids = [.. _seenChildren];
-        foreach (int pid in pids) LibC.kill(pid, LibC.SIGKILL);
-        if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit(5000);
-        Reaping.KillAndReap(pids, 3000);
+        ProcessHandle[] kids;
+        lock (_seenChildren) kids = [.. _seenChildren];
+        foreach (ProcessHandle k in kids) k.Signal(LibC.SIGKILL);
+        _handle?.Signal(LibC.SIGKILL);
+        _process.WaitForExit(5000); // Process reaps the server itself
+        Reaping.KillAndReap(kids, 3000);
+        _handle?.Dispose();
         _process.Dispose();
         try { File.Delete(LogPath); } catch (IOException) { }
     }

@@ -68,10 +68,19 @@ public sealed class SuperServer : IDisposable
 
     public void Dispose()
     {
-        // The per-connection children, and what each of them runs.
-        int[] all = ProcFs.Children(_process.Id).SelectMany(k => ProcFs.Children(k).Append(k)).Distinct().ToArray();
-        foreach (int k in all) LibC.kill(k, LibC.SIGKILL);
-        if (!_process.HasExited) _process.Kill();
+        // The per-connection children, and what each of them runs: each checked to be the
+        // child of its parent before it is signalled.
+        using var self = ProcessHandle.OfOwnChild(_process.Id);
+        var all = new List<ProcessHandle>();
+        foreach (int k in ProcFs.Children(_process.Id))
+        {
+            if (ProcessHandle.OfChild(k, _process.Id) is not { } child) continue;
+            all.Add(child);
+            foreach (int g in ProcFs.Children(k))
+                if (ProcessHandle.OfChild(g, k) is { } grandchild) all.Add(grandchild);
+        }
+        foreach (ProcessHandle h in all) h.Signal(LibC.SIGKILL);
+        self?.Signal(LibC.SIGKILL);
         _process.WaitForExit(5000);
         Reaping.KillAndReap(all, 3000);
         _process.Dispose();

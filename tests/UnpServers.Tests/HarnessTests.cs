@@ -1,0 +1,29 @@
+using UnpServers.Interop;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>The harness signals a process only through a pidfd opened for a checked child.</summary>
+[TestFixture]
+public class HarnessTests
+{
+    [Test]
+    public void AHandleOpensOnlyForAChildOfTheGivenParentAndNeverOutlivesTheProcess()
+    {
+        using var server = ServerProcess.StartEcho();
+        Assert.That(ProcessHandle.OfOwnChild(1), Is.Null, "pid 1 is not the test's child");
+        using (var own = ProcessHandle.OfOwnChild(server.Pid)) Assert.That(own, Is.Not.Null, "the server is");
+
+        var c = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(c, "x"), Is.EqualTo("x\n"));
+        int kid = server.Children().Single();
+        Assert.That(ProcessHandle.OfOwnChild(kid), Is.Null, "the server's child is not the test's");
+        using var h = ProcessHandle.OfChild(kid, server.Pid);
+        Assert.That(h, Is.Not.Null, "it is the server's");
+
+        c.Close(); // the child exits and the server reaps it: its pid is free for anyone
+        Assert.That(Wait.Until(() => !h!.Exists, 5000), Is.True, "reaped by the server");
+        Assert.That(h!.Signal(LibC.SIGKILL), Is.False, "a reaped child's handle signals nobody");
+        Assert.That(() => server.SignalChild(kid, LibC.SIGKILL), Throws.InstanceOf<AssertionException>(), "nor does the server's");
+    }
+}
