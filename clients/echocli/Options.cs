@@ -38,8 +38,7 @@ public sealed class Options
     {
         if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
         if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
-        if (Connections < 1) return $"-n must be 1 or more, not {Connections}";
-        if (Connections > ManyConnections.Max) return $"-n must be at most {ManyConnections.Max}, not {Connections}";
+        if (Connections is < 1 or > ManyConnections.Max) return $"-n must be 1..{ManyConnections.Max}, not {Connections}"; // one descriptor each
         if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
         if (SigpipeDemo && Linger0) return "--sigpipe-demo and --linger0 are separate lessons; choose one";
         if (Blocking && (Connections > 1 || SigpipeDemo || Linger0)) return "--blocking is tcpcli01's str_cli; it cannot be combined with -n, --sigpipe-demo or --linger0";

@@ -36,7 +36,15 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
         for (int start = 0; start < 26; start += size)
         {
             if (start > 0 && pause) LibC.poll(default, 0, PieceGapMs);
-            if (Io.Writen(outfd, buff[start..Math.Min(start + size, 26)]) < 0)
+            // A time-out set (the rehearsal sets one) covers a peer that does not read, as in str_echo.
+            ReadOnlySpan<byte> piece = buff[start..Math.Min(start + size, 26)];
+            nint w = IdleTimeoutMs > 0 ? Io.WritenTimed(outfd, piece, IdleTimeoutMs) : Io.Writen(outfd, piece);
+            if (w == Io.TimedOut)
+            {
+                Log.Info(Log.Line().Add("daytime: client has not read for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));
+                return 0;
+            }
+            if (w < 0)
             {
                 int err = Errno.Last;
                 Log.Error(Log.Line().Add("daytime: write error: "u8).AddErrno(err));

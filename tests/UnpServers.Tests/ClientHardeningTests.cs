@@ -94,6 +94,6 @@ public class ClientHardeningTests
     {
         var r = Run.Program("echocli", ["127.0.0.1", "-n", "10001"]);
         Assert.That(r.ExitCode, Is.EqualTo(64));
-        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: -n must be at most 10000, not 10001"));
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: -n must be 1..10000, not 10001"));
     }
 }

@@ -101,7 +101,7 @@ public class ClientTests
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: unexpected argument 'host2'"));
         r = Run.Program("echocli", ["127.0.0.1", "-n", "0"]);
         Assert.That(r.ExitCode, Is.EqualTo(64));
-        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: -n must be 1..65536, not 0"));
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echocli: -n must be 1..10000, not 0"));
     }
 
     [Test]

@@ -47,7 +47,7 @@ public class ErrorTests
     [TestCase("echosrv", "--inetd --log", "", "--log must name a file")]
     [TestCase("daytimesrv", "--fork --exec --log", "", "--log must name a file")]
     [TestCase("daytimesrv", "--bind", "", "--bind must name an address or a host")]
-    [TestCase("echocli", "127.0.0.1 -n", "2147483647", "-n must be 1..65536, not 2147483647")]
+    [TestCase("echocli", "127.0.0.1 -n", "2147483647", "-n must be 1..10000, not 2147483647")]
     public void EmptyOrHugeValuesAreUsageErrorsNotStackTraces(string program, string options, string value, string reason)
     {
         var r = Run.Program(program, [.. options.Split(' '), value]);
