@@ -26,7 +26,7 @@ run kill -TERM $pids
 for _ in $(seq 100); do [ -z "$(ip netns pids "$NS_S")" ] && break; sleep 0.05; done # init's grace period (5 s here)
 left=$(echo $(ip netns pids "$NS_S"))
 if [ -n "$left" ]; then run kill -KILL $left; fi
-wait_for "the server host has no process left" test -z "$(ip netns pids "$NS_S")"
+netns_wait_empty "$NS_S"
 status=0
 wait "$SRV_PID" || status=$?
 SRV_PID=""

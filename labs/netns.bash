@@ -79,6 +79,20 @@ crash_server_host() { run ip -n "$NS_S" addr flush dev "$VETH_S"; }
 # netns_kill_all NS SIG: a signal to every process on that host (what init does at shutdown).
 netns_kill_all() { local p; for p in $(ip netns pids "$1" 2>/dev/null); do kill "-$2" "$p" 2>/dev/null || true; done; }
 
+# netns_wait_empty NS: until no process is left on that host, SIGKILLing again whatever is still
+# listed (a process forked while the first signals went out). 15 s on a loaded machine, then the
+# lab fails and shows what was left.
+netns_wait_empty() {
+    local _
+    for _ in $(seq 150); do
+        [ -z "$(ip netns pids "$1" 2>/dev/null)" ] && return 0
+        netns_kill_all "$1" KILL
+        sleep 0.1
+    done
+    ps -o pid,ppid,stat,wchan:20,cmd --pid "$(ip netns pids "$1" | tr '\n' ',' | sed 's/,$//')" >&2 || true
+    fail "the host $1 still has processes after SIGKILL (waited 15 s)"
+}
+
 # Whatever happened: every process on the two hosts is killed, the hosts and their link deleted,
 # and nothing of ours is left (checked).
 netns_cleanup() {

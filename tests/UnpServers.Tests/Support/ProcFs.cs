@@ -31,6 +31,13 @@ public static class ProcFs
         return int.Parse(stat[(stat.LastIndexOf(')') + 4)..].Split(' ')[0]);
     }
 
+    /// <summary>Threads still listed for pid (0 once it is gone).</summary>
+    public static int ThreadCount(int pid)
+    {
+        try { return Directory.GetDirectories($"/proc/{pid}/task").Length; }
+        catch (DirectoryNotFoundException) { return 0; }
+    }
+
     public static string Comm(int pid) => Read($"/proc/{pid}/comm")?.Trim() ?? "";
 
     public static int[] Zombies(int pid) => Children(pid).Where(c => State(c) == 'Z').ToArray();
