@@ -17,10 +17,6 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial byte* sigabbrev_np(int sig);
 
-    /// <summary>"Terminated"</summary>
-    [LibraryImport(Library)]
-    public static partial byte* strsignal(int sig);
-
     /// <summary>Errno values are below this (Linux: EHWPOISON is 133).</summary>
     public const int ErrnoTableSize = 134;
 

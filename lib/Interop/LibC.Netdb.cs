@@ -16,9 +16,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial byte* inet_ntop(int af, void* src, byte* dst, uint size);
-
-    [LibraryImport(Library)]
-    public static partial int inet_pton(int af, byte* src, void* dst);
 }
 
 /// <summary>One result of getaddrinfo, copied out of libc's list.</summary>
@@ -76,13 +73,5 @@ public static unsafe partial class LibC
             while (n < dst.Length && d[n] != 0) n++;
             return n;
         }
-    }
-
-    /// <summary>inet_pton(3) from a NUL-terminated span: 1 ok, 0 not an address, -1 bad family.</summary>
-    public static int inet_pton(int af, ReadOnlySpan<byte> src, Span<byte> dst)
-    {
-        fixed (byte* s = src)
-        fixed (byte* d = dst)
-            return inet_pton(af, s, d);
     }
 }
