@@ -18,7 +18,7 @@ public static class PreJit
     /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
     public static void ChildPath(ConnectionService service)
     {
-        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals) };
+        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals), typeof(Clock) };
         for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
         // Static constructors first, so that no compiled method keeps a class-initialisation check.
         foreach (Type type in types) RuntimeHelpers.RunClassConstructor(type.TypeHandle);

@@ -22,7 +22,7 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
     {
         // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then CRLF.
         Span<byte> buff = stackalloc byte[64];
-        int n = LibC.ctime_now(buff);
+        int n = Clock.CtimeNow(buff);
         if (n < 24)
         {
             Log.Error(Log.Line().Add("daytime: ctime failed"u8));

@@ -41,6 +41,9 @@ public static class Sockets
         if (LibC.close(fd) < 0) throw new UnpException("close", Errno.Last);
     }
 
+    /// <summary>Is fd an open socket? getsockopt(SO_TYPE) fails with ENOTSOCK on anything else, EBADF if closed.</summary>
+    public static bool IsSocket(int fd) => LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, out _) == 0;
+
     public static void Getsockname(int fd, ref sockaddr_storage addr, ref uint len)
     {
         if (LibC.getsockname(fd, ref addr, ref len) < 0) throw new UnpException("getsockname", Errno.Last);
