@@ -1,3 +1,5 @@
+// What a forked child does with its connection (UNP 5.3 str_echo, 4.8 daytime): the service
+// interface the servers and PreJit share.
 namespace UnpServers.ForkSafety;
 
 /// <summary>

@@ -1,3 +1,5 @@
+// UNP lib/error.c's err_sys text: errno as "Connection reset by peer (ECONNRESET)", as a string
+// for start-up and as bytes a forked child can log without allocating.
 using System.Runtime.InteropServices;
 using System.Text;
 using UnpServers.Interop;

@@ -1,3 +1,4 @@
+// UNP 5.8 Signal(), and signal numbers as text ("SIGTERM") a forked child can log.
 using System.Text;
 using UnpServers.Interop;
 
