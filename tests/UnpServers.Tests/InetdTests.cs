@@ -30,6 +30,18 @@ public class InetdTests
     }
 
     [Test]
+    public void EchosrvInetdWithStderrOnTheConnectionWritesNoLogLineToTheClient()
+    {
+        // socat's stderr option puts fd 2 on the connection too, as inetd does: the server must
+        // see that fd 2 is a socket (getsockopt SO_TYPE) and keep its log lines off it.
+        using var socat = SuperServer.Socat($"{Repo.Program("echosrv")} --inetd,stderr");
+        byte[] input = Encoding.ASCII.GetBytes("one line\nanother\n");
+        var (code, output, stderr) = ClientProcess.Batch("echocli", input, 30000, "127.0.0.1", "--port", socat.Port.ToString());
+        Assert.That(code, Is.EqualTo(0), stderr);
+        Assert.That(Encoding.ASCII.GetString(output), Is.EqualTo(Encoding.ASCII.GetString(input)));
+    }
+
+    [Test]
     public void EchosrvInetdEchoesUnderTcpserver()
     {
         using var tcpserver = SuperServer.Tcpserver(Repo.Program("echosrv"), "--inetd");
