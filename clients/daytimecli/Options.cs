@@ -1,3 +1,4 @@
+// daytimecli's command line (UNP 1.2): its options and their help text.
 using CommandLine;
 
 namespace UnpServers.DaytimeCli;

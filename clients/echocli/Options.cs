@@ -1,3 +1,4 @@
+// echocli's command line (UNP 5.4 tcpcli01): its options and their help text.
 using CommandLine;
 using UnpServers.Clients;
 

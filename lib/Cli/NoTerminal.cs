@@ -1,9 +1,5 @@
-// Fork-safety R2: the forking parent runs one managed thread, however it was started.
-// CommandLineParser's ParserSettings reads Console.WindowWidth in its constructor. When a
-// standard descriptor is a terminal, that initialises the console's terminal handling: a
-// ".NET SigHandler" thread that runs managed callbacks (SIGWINCH, SIGCONT) while the main
-// thread forks. Started from a pipe or a file, there is no such thread. So the parser is
-// built with 0, 1 and 2 on /dev/null for that moment, then they are put back as they were.
+// Fork-safety R2: the argument parser is built with 0, 1 and 2 on /dev/null, so that no terminal
+// starts a console thread; docs/design-notes.md, "The parser and the terminal", says why.
 using UnpServers.Interop;
 
 namespace UnpServers.Cli;

@@ -2,7 +2,7 @@
 // byte turned into U+FFFD. A file name is bytes, not text: --log $'/tmp/\xff.log' must open
 // that file, not another one. The kernel still holds argv as it was given (/proc/self/cmdline).
 using System.Text;
-using UnpServers.ForkSafety;
+using UnpServers.Unp;
 
 namespace UnpServers.Cli;
 
@@ -15,7 +15,7 @@ public static class RawArguments
     public static byte[] OptionValue(string longName, string parsed)
     {
         byte[] option = Encoding.ASCII.GetBytes("--" + longName);
-        List<byte[]> argv = RuntimeGuard.OwnArguments();
+        List<byte[]> argv = Exec.OwnArguments();
         byte[]? found = null;
         for (int i = 1; i < argv.Count; i++)
         {

@@ -1,11 +1,5 @@
-// UNP 5.8 tcpcli04: several connections to the server, whose children all end at about the
-// same moment, so that several children exit, and SIGCHLD fires, together.
-// Every line is written and every connection half-closed (shutdown SHUT_WR, UNP 6.6) before
-// any echo is read. A server that serves fewer than N at a time (--max-children) leaves the
-// rest in its accept queue until a child exits: reading connection 1's echo before writing
-// on connection 3 would be safe, but waiting for connection 3's echo while 1 and 2 stay open
-// waits for ever. Here each child has its line and our FIN, echoes and exits, and the
-// queued connections are served after them.
+// UNP 5.8 tcpcli04: several connections whose server children all exit together, so SIGCHLDs
+// arrive together; every line is written before any echo is read (docs/design-notes.md says why).
 using System.Text;
 using UnpServers.Interop;
 using UnpServers.Unp;

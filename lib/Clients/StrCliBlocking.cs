@@ -1,15 +1,5 @@
-// UNP 5.5 str_cli as first written (tcpcli01): read a line from stdin (fgets), write it,
-// read the echo (readline), print it; nothing else. The client blocks in one call at a time,
-// which is the point of the lessons that use it: while it sits in fgets it cannot see the
-// server's FIN (5.12), so its socket stays in CLOSE_WAIT until the next line, whose write
-// draws a RST; a crashed server host is noticed only when a line is typed (5.14).
-//
-//   while (Fgets(sendline, MAXLINE, fp) != NULL) {
-//       Writen(sockfd, sendline, strlen(sendline));
-//       if (Readline(sockfd, recvline, MAXLINE) == 0)
-//           err_quit("str_cli: server terminated prematurely");
-//       Fputs(recvline, stdout);
-//   }
+// UNP 5.5 str_cli as first written (tcpcli01): fgets, writen, readline, fputs, blocking in one call
+// at a time, as the lessons of 5.12 and 5.14 need; docs/design-notes.md has the loop and why.
 using UnpServers.Interop;
 using UnpServers.Unp;
 

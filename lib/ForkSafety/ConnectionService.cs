@@ -1,3 +1,5 @@
+// What a forked child does with its connection (UNP 5.3 str_echo, 4.8 daytime): the service
+// interface the servers and PreJit share.
 namespace UnpServers.ForkSafety;
 
 /// <summary>
@@ -15,4 +17,10 @@ public abstract class ConnectionService
     /// outfd are the same socket after accept(), and may differ under a super-server (--inetd).
     /// </summary>
     public abstract int Serve(int infd, int outfd);
+
+    /// <summary>
+    /// A new service with the same settings and this idle time-out: PreJit rehearses on it
+    /// rather than change the live one. Called in the parent only.
+    /// </summary>
+    public abstract ConnectionService Rehearsal(int idleTimeoutMs);
 }

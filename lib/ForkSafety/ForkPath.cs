@@ -1,5 +1,5 @@
 // Fork-safety R3, R4 and R5: the fork itself and everything the child runs.
-// This file is the whole child path; check it line by line against docs/fork-safety.md.
+// This file is the whole child path; check it line by line against the fork-safety rules (README).
 //   - fork with every signal blocked (R3);
 //   - in the child: reset the runtime's handlers, set SIGPIPE, close the parent's
 //     descriptors, then restore the mask (R3);

@@ -18,7 +18,7 @@ public static class PreJit
     /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
     public static void ChildPath(ConnectionService service)
     {
-        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals) };
+        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals), typeof(Clock) };
         for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
         // Static constructors first, so that no compiled method keeps a class-initialisation check.
         foreach (Type type in types) RuntimeHelpers.RunClassConstructor(type.TypeHandle);
@@ -47,13 +47,17 @@ public static class PreJit
         }
     }
 
-    /// <summary>Runs Serve in the parent on the cases a child meets: data then EOF, a peer gone, a bad descriptor, an idle peer.</summary>
-    private static void Rehearse(ConnectionService service)
+    /// <summary>
+    /// Runs Serve in the parent on the cases a child meets: data then EOF, a peer gone, a bad
+    /// descriptor, an idle peer. On copies of the service, so the live one is never changed.
+    /// </summary>
+    private static void Rehearse(ConnectionService live)
     {
+        ConnectionService service = live.Rehearsal(live.IdleTimeoutMs);
+        ConnectionService idling = live.Rehearsal(1);
         int devnull = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
         if (devnull < 0) throw new UnpException("open", Errno.Last);
         (int info, int error) = (Log.InfoFd, Log.ErrorFd);
-        int idle = service.IdleTimeoutMs;
         Log.InfoFd = Log.ErrorFd = devnull;
         try
         {
@@ -79,8 +83,7 @@ public static class PreJit
 
             // An idle peer.
             Pair(out a, out b);
-            service.IdleTimeoutMs = 1;
-            service.Serve(a, a);
+            idling.Serve(a, a);
             LibC.close(a);
             LibC.close(b);
 
@@ -89,7 +92,7 @@ public static class PreJit
             LibC.setsockopt(a, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096);
             Span<byte> chunk = stackalloc byte[4096];
             for (int i = 0; i < 1024 && LibC.send(b, chunk, LibC.MSG_DONTWAIT) > 0; i++) { }
-            service.Serve(a, a);
+            idling.Serve(a, a);
             LibC.close(a);
             LibC.close(b);
 
@@ -99,7 +102,6 @@ public static class PreJit
         }
         finally
         {
-            service.IdleTimeoutMs = idle;
             (Log.InfoFd, Log.ErrorFd) = (info, error);
             LibC.close(devnull);
         }

@@ -101,11 +101,11 @@ public static class RuntimeGuard
         if (LibC.sigprocmask(LibC.SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
 
         // Bytes in, bytes out: a variable that is not UTF-8 passes unchanged (no U+FFFD).
-        var env = OwnEnvironment().Where(e => !IsName(e, ReexecMarker) && !OverridesRequired(NameOf(e))
+        var env = Exec.OwnEnvironment().Where(e => !IsName(e, ReexecMarker) && !OverridesRequired(NameOf(e))
                                               && !RequiredEnvironment.Any(v => IsName(e, v.Name))).ToList();
         env.AddRange(RequiredEnvironment.Select(v => Encoding.ASCII.GetBytes($"{v.Name}={v.Value}")));
         env.Add(Encoding.ASCII.GetBytes($"{ReexecMarker}={pid}"));
-        LibC.execve(ThisProgram(OwnArguments(), env));
+        LibC.execve(Exec.ThisProgram(Exec.OwnArguments(), env));
         throw new UnpException("execve", Errno.Last);
     }
 
@@ -128,33 +128,6 @@ public static class RuntimeGuard
             LibC.sigaddset(ref set, sig);
         }
         if (LibC.sigprocmask(LibC.SIG_UNBLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
-    }
-
-    /// <summary>
-    /// An execve() of this program by its real path, not /proc/self/exe: the kernel names the
-    /// process (ps, comm) after the path. Used by the re-exec above and by --exec (R5).
-    /// </summary>
-    public static ExecPlan ThisProgram(IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> env)
-        => new(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
-
-    /// <summary>This process's environment, "NAME=value" exactly as the kernel passed it (/proc/self/environ).</summary>
-    public static List<byte[]> OwnEnvironment() => SplitNul("/proc/self/environ");
-
-    /// <summary>argv exactly as this process received it, argv[0] included.</summary>
-    public static List<byte[]> OwnArguments() => SplitNul("/proc/self/cmdline");
-
-    private static List<byte[]> SplitNul(string path)
-    {
-        byte[] bytes = File.ReadAllBytes(path);
-        var list = new List<byte[]>();
-        int start = 0;
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            if (bytes[i] != 0) continue;
-            list.Add(bytes[start..i]);
-            start = i + 1;
-        }
-        return list;
     }
 
     private static string NameOf(byte[] entry)

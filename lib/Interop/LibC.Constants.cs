@@ -13,6 +13,7 @@ public static partial class LibC
     public const int SOCK_CLOEXEC = 0x80000;
     public const int SOL_SOCKET = 1;
     public const int SO_REUSEADDR = 2;
+    public const int SO_TYPE = 3;
     public const int SO_ERROR = 4;
     public const int SO_SNDBUF = 7;
     public const int SO_KEEPALIVE = 9;

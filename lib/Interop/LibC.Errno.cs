@@ -17,22 +17,11 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial byte* sigabbrev_np(int sig);
 
-    /// <summary>"Terminated"</summary>
-    [LibraryImport(Library)]
-    public static partial byte* strsignal(int sig);
+    // Pointer-free overloads: the C string copied into a managed string, null for NULL.
 
-    /// <summary>Errno values are below this (Linux: EHWPOISON is 133).</summary>
-    public const int ErrnoTableSize = 134;
+    public static void strerror(int errnum, out string? text) => text = Marshal.PtrToStringUTF8((nint)strerror(errnum));
 
-    /// <summary>strerror(3) as a string.</summary>
-    public static string strerror_string(int errnum) => CString(strerror(errnum)) ?? $"Unknown error {errnum}";
+    public static void strerrorname_np(int errnum, out string? name) => name = Marshal.PtrToStringUTF8((nint)strerrorname_np(errnum));
 
-    /// <summary>strerrorname_np(3) as a string ("EADDRINUSE"), or "E" + number when unnamed.</summary>
-    public static string errno_name(int errnum) => CString(strerrorname_np(errnum)) ?? $"E{errnum}";
-
-    /// <summary>"SIGTERM", or "SIG" + number when unnamed.</summary>
-    public static string signal_name(int sig) => CString(sigabbrev_np(sig)) is { } s ? "SIG" + s : $"SIG{sig}";
-
-    /// <summary>Copies a NUL-terminated C string returned by libc; null for NULL.</summary>
-    public static string? CString(byte* s) => s == null ? null : Marshal.PtrToStringUTF8((nint)s);
+    public static void sigabbrev_np(int sig, out string? abbrev) => abbrev = Marshal.PtrToStringUTF8((nint)sigabbrev_np(sig));
 }

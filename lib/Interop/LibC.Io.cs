@@ -18,9 +18,6 @@ public static unsafe partial class LibC
     public static partial int open(byte* pathname, int flags, int mode);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int dup(int oldfd);
-
-    [LibraryImport(Library, SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
 
     [LibraryImport(Library, SetLastError = true)]
@@ -37,14 +34,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int ftruncate(int fd, long length);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int getrlimit(int resource, rlimit* rlim);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int setrlimit(int resource, rlimit* rlim);
-
-    public const int RLIMIT_NOFILE = 7;
 
     // Pointer-free overloads. Spans over pinned or stack memory: no copy, no allocation.
 
@@ -77,14 +66,4 @@ public static unsafe partial class LibC
         writefd = fds[1];
         return rc;
     }
-
-    public static int getrlimit(int resource, out rlimit rlim)
-    {
-        rlimit r;
-        int rc = getrlimit(resource, &r);
-        rlim = r;
-        return rc;
-    }
-
-    public static int setrlimit(int resource, rlimit rlim) => setrlimit(resource, &rlim);
 }

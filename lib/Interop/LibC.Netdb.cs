@@ -16,9 +16,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial byte* inet_ntop(int af, void* src, byte* dst, uint size);
-
-    [LibraryImport(Library)]
-    public static partial int inet_pton(int af, byte* src, void* dst);
 }
 
 /// <summary>One result of getaddrinfo, copied out of libc's list.</summary>
@@ -55,14 +52,14 @@ public static unsafe partial class LibC
             sockaddr_storage ss = default;
             uint len = Math.Min(ai->ai_addrlen, (uint)sizeof(sockaddr_storage));
             Buffer.MemoryCopy(ai->ai_addr, &ss, sizeof(sockaddr_storage), len);
-            results.Add(new AddrInfoEntry(ai->ai_family, ai->ai_socktype, ai->ai_protocol, ss, len, CString(ai->ai_canonname)));
+            results.Add(new AddrInfoEntry(ai->ai_family, ai->ai_socktype, ai->ai_protocol, ss, len, Marshal.PtrToStringUTF8((nint)ai->ai_canonname)));
         }
         freeaddrinfo(res);
         return 0;
     }
 
-    /// <summary>gai_strerror(3) as a string.</summary>
-    public static string gai_strerror_string(int errcode) => CString(gai_strerror(errcode)) ?? "unknown error";
+    /// <summary>gai_strerror(3), copied into a managed string; null for NULL.</summary>
+    public static void gai_strerror(int errcode, out string? text) => text = Marshal.PtrToStringUTF8((nint)gai_strerror(errcode));
 
     /// <summary>inet_ntop(3) into a span; returns the text length, or -1 with errno.</summary>
     public static int inet_ntop(int af, ReadOnlySpan<byte> src, Span<byte> dst)
@@ -76,13 +73,5 @@ public static unsafe partial class LibC
             while (n < dst.Length && d[n] != 0) n++;
             return n;
         }
-    }
-
-    /// <summary>inet_pton(3) from a NUL-terminated span: 1 ok, 0 not an address, -1 bad family.</summary>
-    public static int inet_pton(int af, ReadOnlySpan<byte> src, Span<byte> dst)
-    {
-        fixed (byte* s = src)
-        fixed (byte* d = dst)
-            return inet_pton(af, s, d);
     }
 }

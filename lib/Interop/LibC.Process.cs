@@ -20,12 +20,6 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial int getpid();
 
-    [LibraryImport(Library)]
-    public static partial int getppid();
-
-    [LibraryImport(Library)]
-    public static partial uint getuid();
-
     [LibraryImport(Library, SetLastError = true)]
     public static partial int waitpid(int pid, int* wstatus, int options);
 
@@ -70,7 +64,6 @@ public static unsafe partial class LibC
     // The <sys/wait.h> status macros.
     public static bool WIFEXITED(int status) => (status & 0x7f) == 0;
     public static int WEXITSTATUS(int status) => (status >> 8) & 0xff;
-    public static bool WIFSIGNALED(int status) => ((status & 0x7f) + 1) >> 1 > 0 && (status & 0x7f) != 0x7f;
     public static int WTERMSIG(int status) => status & 0x7f;
     public static bool WCOREDUMP(int status) => (status & 0x80) != 0;
 }

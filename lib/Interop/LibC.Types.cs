@@ -93,13 +93,6 @@ public struct linger
     public int l_linger;
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public struct rlimit
-{
-    public ulong rlim_cur;
-    public ulong rlim_max;
-}
-
 /// <summary>struct passwd (glibc, 64-bit).</summary>
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct passwd

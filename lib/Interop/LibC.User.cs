@@ -21,9 +21,6 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial uint geteuid();
 
-    [LibraryImport(Library)]
-    public static partial uint getgid();
-
     /// <summary>getpwnam(3): uid and gid of a user name; false if there is no such user.</summary>
     public static bool getpwnam(string name, out uint uid, out uint gid)
     {

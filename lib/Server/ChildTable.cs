@@ -1,3 +1,5 @@
+// The parent's table of running children, by pid and pidfd: what SIGCHLD reaps (UNP 5.10)
+// and what --max-children counts.
 using UnpServers.Interop;
 
 namespace UnpServers.Server;

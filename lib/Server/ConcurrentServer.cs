@@ -68,9 +68,9 @@ public sealed class ConcurrentServer
         {
             // Built once, in the parent (R4), and before --user: a process that dropped its
             // privileges can no longer read its own /proc/self/environ.
-            var argv = new List<byte[]> { RuntimeGuard.OwnArguments()[0] };
+            var argv = new List<byte[]> { Exec.OwnArguments()[0] };
             argv.AddRange(_options.ExecArguments.Select(Encoding.UTF8.GetBytes));
-            _execPlan = RuntimeGuard.ThisProgram(argv, RuntimeGuard.OwnEnvironment());
+            _execPlan = Exec.ThisProgram(argv, Exec.OwnEnvironment());
         }
         if (_options.User != null) Privileges.DropTo(_options.User); // bound, so root is no longer needed
         else if (Privileges.RootWarning(_options.User) is string warning) Log.Error(warning);

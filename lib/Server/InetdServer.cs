@@ -16,7 +16,7 @@ public static class InetdServer
         try
         {
             // stdout is the client's connection: log lines must go elsewhere.
-            bool stderrIsConnection = LibC.fd_is_socket(2); // inetd and systemd put the connection on stderr too
+            bool stderrIsConnection = Sockets.IsSocket(2); // inetd and systemd put the connection on stderr too
             if (logFile != null) Log.OpenFile(logFile);
             else if (stderrIsConnection) Log.Discard();
             else Log.InfoFd = Log.ErrorFd;

@@ -1,3 +1,4 @@
+// What a server was asked to do, from its command line: the settings ConcurrentServer runs with.
 namespace UnpServers.Server;
 
 /// <summary>How the parent collects its children: the lessons of UNP 5.8 to 5.10.</summary>

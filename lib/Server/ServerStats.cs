@@ -1,3 +1,4 @@
+// The counters SIGUSR1 reports (stats line): accepted, reaped, peak active, fork failures.
 namespace UnpServers.Server;
 
 /// <summary>Counters for the SIGUSR1 line.</summary>

@@ -18,11 +18,13 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
 
     public int WriteSize { get; } = writeSize;
 
+    public override ConnectionService Rehearsal(int idleTimeoutMs) => new Daytime(WriteSize) { IdleTimeoutMs = idleTimeoutMs };
+
     public override int Serve(int infd, int outfd)
     {
         // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then CRLF.
         Span<byte> buff = stackalloc byte[64];
-        int n = LibC.ctime_now(buff);
+        int n = Clock.CtimeNow(buff);
         if (n < 24)
         {
             Log.Error(Log.Line().Add("daytime: ctime failed"u8));

@@ -11,6 +11,8 @@ public sealed class StrEcho : ConnectionService
     /// <summary>Bytes moved per read(2). Not a line limit: any byte stream is echoed whole.</summary>
     public const int BufferSize = 16384;
 
+    public override ConnectionService Rehearsal(int idleTimeoutMs) => new StrEcho { IdleTimeoutMs = idleTimeoutMs };
+
     public override int Serve(int infd, int outfd)
     {
         Span<byte> buf = stackalloc byte[BufferSize];

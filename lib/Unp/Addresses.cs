@@ -67,8 +67,4 @@ public static class Addresses
         len = 16; // sizeof(struct sockaddr_in)
         return ss;
     }
-
-    /// <summary>Sets the port of an IPv4 or IPv6 address.</summary>
-    public static void SetPort(ref sockaddr_storage ss, int port)
-        => BinaryPrimitives.WriteUInt16BigEndian(WritableBytes(ref ss)[2..4], (ushort)port);
 }

@@ -1,4 +1,4 @@
-// UNP 3.9: readn, writen, readline, and a poll for one descriptor.
+// UNP 3.9: writen, readline, and a poll for one descriptor.
 // None of these allocates or throws: a forked child uses them (fork-safety R4).
 // They return -1 with errno set, like the C originals; the capitalised
 // throwing wrappers are for programs that never fork.
@@ -74,24 +74,6 @@ public static class Io
         return buf.Length;
     }
 
-    /// <summary>Reads until buf is full or EOF; returns bytes read (less than buf.Length only at EOF) or -1.</summary>
-    public static nint Readn(int fd, Span<byte> buf)
-    {
-        int got = 0;
-        while (got < buf.Length)
-        {
-            nint n = LibC.read(fd, buf[got..]);
-            if (n < 0)
-            {
-                if (Errno.Last == LibC.EINTR) continue;
-                return -1;
-            }
-            if (n == 0) break; // EOF
-            got += (int)n;
-        }
-        return got;
-    }
-
     /// <summary>read(2), retried on EINTR.</summary>
     public static nint Read(int fd, Span<byte> buf)
     {
@@ -150,7 +132,4 @@ public sealed class LineReader(int fd, int bufferSize = 4096)
         }
         return n;
     }
-
-    /// <summary>Bytes read from the descriptor but not yet returned.</summary>
-    public ReadOnlySpan<byte> Buffered => _buf.AsSpan(_start, _end - _start);
 }

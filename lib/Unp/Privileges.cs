@@ -1,3 +1,4 @@
+// --user: drop root once bound, as UNP 13.4's daemons do (initgroups, setgid, setuid).
 using UnpServers.Interop;
 
 namespace UnpServers.Unp;

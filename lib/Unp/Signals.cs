@@ -1,3 +1,4 @@
+// UNP 5.8 Signal(), and signal numbers as text ("SIGTERM") a forked child can log.
 using System.Text;
 using UnpServers.Interop;
 
@@ -6,7 +7,12 @@ namespace UnpServers.Unp;
 /// <summary>Signal numbers as text: "SIGTERM".</summary>
 public static class Signals
 {
-    public static string Name(int sig) => LibC.signal_name(sig);
+    /// <summary>"SIGTERM", or "SIG" + number when unnamed.</summary>
+    public static string Name(int sig)
+    {
+        LibC.sigabbrev_np(sig, out string? abbrev);
+        return abbrev is { } s ? "SIG" + s : $"SIG{sig}";
+    }
 
     // Built before any fork, so that logging a signal name allocates nothing.
     private static readonly byte[][] Names = Enumerable.Range(0, LibC.NSIG).Select(s => Encoding.ASCII.GetBytes(Name(s))).ToArray();

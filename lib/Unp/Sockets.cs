@@ -26,11 +26,6 @@ public static class Sockets
         if (LibC.listen(fd, backlog) < 0) throw new UnpException("listen", Errno.Last);
     }
 
-    public static void Connect(int fd, ref sockaddr_storage addr, uint len)
-    {
-        if (LibC.connect(fd, ref addr, len) < 0) throw new UnpException("connect", Errno.Last);
-    }
-
     public static void Setsockopt(int fd, int level, int optname, int value)
     {
         if (LibC.setsockopt(fd, level, optname, value) < 0) throw new UnpException("setsockopt", Errno.Last);
@@ -41,23 +36,16 @@ public static class Sockets
         if (LibC.setsockopt(fd, level, optname, value) < 0) throw new UnpException("setsockopt", Errno.Last);
     }
 
-    public static void Shutdown(int fd, int how)
-    {
-        if (LibC.shutdown(fd, how) < 0) throw new UnpException("shutdown", Errno.Last);
-    }
-
     public static void Close(int fd)
     {
         if (LibC.close(fd) < 0) throw new UnpException("close", Errno.Last);
     }
 
+    /// <summary>Is fd an open socket? getsockopt(SO_TYPE) fails with ENOTSOCK on anything else, EBADF if closed.</summary>
+    public static bool IsSocket(int fd) => LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, out _) == 0;
+
     public static void Getsockname(int fd, ref sockaddr_storage addr, ref uint len)
     {
         if (LibC.getsockname(fd, ref addr, ref len) < 0) throw new UnpException("getsockname", Errno.Last);
-    }
-
-    public static void Getpeername(int fd, ref sockaddr_storage addr, ref uint len)
-    {
-        if (LibC.getpeername(fd, ref addr, ref len) < 0) throw new UnpException("getpeername", Errno.Last);
     }
 }

@@ -1,12 +1,5 @@
-// stdin, stdout and stderr as this process received them. A C program started with one of
-// them closed gets EBADF when it uses it (`read error: Bad file descriptor`). A .NET process
-// does not: before Main, the runtime opens descriptors of its own (a pipe, O_CLOEXEC), and
-// they take the lowest free numbers. Measured on .NET 10.0.12: with `<&-` fd 0 is the read
-// end of a pipe whose write end the runtime holds, so a read waits forever; with `<&- >&-
-// 2>&-`, fds 0..4 are all that one pipe, and fd 1 is a write end the runtime reads itself.
-// execve() closes every FD_CLOEXEC descriptor, so an inherited 0, 1 or 2 never has the flag:
-// one that has it was opened in this process, and we treat it as closed (-1, on which
-// read and write fail with EBADF, as in C).
+// stdin, stdout and stderr as this process received them; one it started without is -1 (EBADF, as in C).
+// Why a .NET process needs this: docs/design-notes.md, "Closed standard descriptors".
 using System.Text;
 using UnpServers.Interop;
 

@@ -15,7 +15,7 @@ public static class TcpConnect
         int rc = LibC.getaddrinfo(host, port.ToString(CultureInfo.InvariantCulture), LibC.AI_NUMERICSERV,
                                   LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
         if (rc != 0)
-            throw new UnpException("getaddrinfo", 0, $"tcp_connect error for {host}, {port}: {LibC.gai_strerror_string(rc)}");
+            throw new UnpException("getaddrinfo", 0, $"tcp_connect error for {host}, {port}: {Errno.GaiText(rc)}");
 
         int lastErrno = LibC.EHOSTUNREACH;
         string lastCall = "connect";

@@ -25,7 +25,7 @@ public static class TcpListen
             int rc = LibC.getaddrinfo(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                                       LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
             if (rc != 0)
-                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {LibC.gai_strerror_string(rc)}");
+                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {Errno.GaiText(rc)}");
             foreach (var r in results) candidates.Add((r.Family, r.Addr, r.AddrLen));
         }
 

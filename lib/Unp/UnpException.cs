@@ -1,3 +1,4 @@
+// UNP's err_sys, as an exception for set-up code: the failed call, its errno and the message.
 namespace UnpServers.Unp;
 
 /// <summary>

@@ -1,3 +1,4 @@
+// daytimesrv's command line (UNP 1.5, 4.8): its options and their help text.
 using CommandLine;
 using UnpServers.Cli;
 using UnpServers.Server;

@@ -1,3 +1,4 @@
+// echosrv's command line (UNP 5.10 tcpserv04): its options and their help text.
 using System.Globalization;
 using CommandLine;
 using UnpServers.Cli;

@@ -30,6 +30,18 @@ public class InetdTests
     }
 
     [Test]
+    public void EchosrvInetdWithStderrOnTheConnectionWritesNoLogLineToTheClient()
+    {
+        // socat's stderr option puts fd 2 on the connection too, as inetd does: the server must
+        // see that fd 2 is a socket (getsockopt SO_TYPE) and keep its log lines off it.
+        // The client keeps its half open until the echo is back: socat ends a connection 0.5 s
+        // after one side's EOF, sooner than a loaded machine starts the runtime.
+        using var socat = SuperServer.Socat($"{Repo.Program("echosrv")} --inetd,stderr");
+        using var s = EchoClient.Connect(socat.Port);
+        Assert.That(EchoClient.Line(s, "one line"), Is.EqualTo("one line\n"), "the first bytes back are the echo, not a log line");
+    }
+
+    [Test]
     public void EchosrvInetdEchoesUnderTcpserver()
     {
         using var tcpserver = SuperServer.Tcpserver(Repo.Program("echosrv"), "--inetd");
