@@ -86,9 +86,11 @@ public class KeepaliveTests
         int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
         using var cli = ClientProcess.Start("echocli", "127.0.0.1", "--port", port.ToString(), "--keepalive", "30");
         using var accepted = listener.Accept();
+        // The socket exists at connect(); the options follow at once: poll for them, not for the socket.
         Options? found = null;
-        Assert.That(Wait.Until(() => (found = SocketOf(cli.Pid, port, peer: true)) != null, 5000), Is.True, "echocli's socket");
-        Assert.That(found, Is.EqualTo(new Options(1, 30, 10, 3)));
+        var expected = new Options(1, 30, 10, 3);
+        Wait.Until(() => (found = SocketOf(cli.Pid, port, peer: true)) == expected, 5000);
+        Assert.That(found, Is.EqualTo(expected), "echocli's socket");
         cli.CloseStdin();
         accepted.ReceiveTimeout = 10000;
         Assert.That(accepted.Receive(new byte[16]), Is.EqualTo(0), "echocli's FIN at its stdin's EOF");
