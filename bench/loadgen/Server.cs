@@ -1,89 +1,43 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
+using UnpServers.Testing;
 
 namespace UnpServers.Bench;
 
-/// <summary>A server under test on a free port. Dispose stops it and reaps everything it started.</summary>
-public sealed partial class Server : IDisposable
+/// <summary>
+/// A server under test on a free port, started and stopped by the shared harness
+/// (UnpServers.Testing). Dispose kills it and reaps everything it started.
+/// </summary>
+public sealed class Server : IDisposable
 {
-    private readonly Process _process;
-    private readonly string? _log;
+    private readonly ServerProcess _process;
     public string Name { get; }
-    public int Port { get; }
-    public int Pid => _process.Id;
+    public int Port => _process.Port;
+    public int Pid => _process.Pid;
 
-    private Server(string name, Process p, int port, string? log)
+    private Server(string name, ServerProcess process)
     {
         Name = name;
-        _process = p;
-        Port = port;
-        _log = log;
+        _process = process;
     }
-
-    [GeneratedRegex(@"port (\d+)")]
-    private static partial Regex PortRegex();
 
     /// <summary>Starts the C server ("c") or ours; returns once it listens.</summary>
     public static Server Start(string name, string path, int maxChildren)
     {
-        var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        string? log = null;
-        if (name == "c")
-        {
-            psi.ArgumentList.Add("0");
-        }
-        else
-        {
-            log = Path.Combine(Path.GetTempPath(), $"unp-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
-            foreach (string a in new[] { "--port", "0", "--log", log, "--max-children", maxChildren.ToString() }) psi.ArgumentList.Add(a);
-        }
-        var p = Process.Start(psi)!;
-        p.ErrorDataReceived += (_, e) => { if (e.Data != null) Console.Error.WriteLine($"{name}: {e.Data}"); };
-        p.BeginErrorReadLine();
-        string? first = log == null ? p.StandardOutput.ReadLine() : WaitForFirstLine(log, p);
-        if (log != null) p.StandardOutput.Close();
-        var m = first == null ? null : PortRegex().Match(first);
-        if (m is not { Success: true })
-        {
-            if (!p.HasExited) p.Kill();
-            p.WaitForExit(5000);
-            throw new InvalidOperationException($"{path} did not start: {first}");
-        }
-        return new Server(name, p, int.Parse(m.Groups[1].Value), log);
+        path = Path.GetFullPath(path);
+        Action<string> stderr = line => Console.Error.WriteLine($"{name}: {line}");
+        string log = Path.Combine(Path.GetTempPath(), $"unp-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
+        // The C reference takes its port as argv[1] and prints its listening line on stdout.
+        return new Server(name, name == "c"
+            ? ServerProcess.StartExactly(path, ["0"], log, logToStdout: true, timeoutMs: 15000, onStderr: stderr)
+            : ServerProcess.Start(path, ["--max-children", maxChildren.ToString()], logPath: log, timeoutMs: 15000, onStderr: stderr));
     }
 
-    private static string? WaitForFirstLine(string log, Process p)
-    {
-        long deadline = Environment.TickCount64 + 15000;
-        while (Environment.TickCount64 < deadline && !p.HasExited)
-        {
-            if (File.Exists(log) && File.ReadAllText(log) is { Length: > 0 } text && text.Contains('\n')) return text.Split('\n')[0];
-            Thread.Sleep(5);
-        }
-        return null;
-    }
-
-    public int[] Children()
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{Pid}/task/{Pid}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray();
-        }
-        catch (IOException) { return []; }
-    }
+    public int[] Children() => _process.Children();
 
     /// <summary>Private_Clean + Private_Dirty of a process, in KiB: the memory only it uses.</summary>
-    public static long PrivateKiB(int pid)
-    {
-        long kib = 0;
-        foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
-            if (line.StartsWith("Private_Clean:") || line.StartsWith("Private_Dirty:"))
-                kib += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
-        return kib;
-    }
+    public static long PrivateKiB(int pid) => ProcFs.PrivateKiB(pid);
 
     public static Socket Connect(int port)
     {
@@ -92,34 +46,12 @@ public sealed partial class Server : IDisposable
         return s;
     }
 
-    public void Dispose()
-    {
-        KillAndReap(_process);
-        _process.Dispose();
-        if (_log != null) File.Delete(_log);
-    }
+    public void Dispose() => _process.Dispose();
 
     /// <summary>
-    /// Kills a server and its children. Children its death orphans come to this process
-    /// (a child subreaper, set in Program) and are reaped here: PID 1 here reaps nothing.
+    /// Kills a server started without the harness (the start-up timing) and its children.
+    /// Children its death orphans come to this process (a child subreaper, set in Program)
+    /// and are reaped here: PID 1 here reaps nothing.
     /// </summary>
-    public static void KillAndReap(Process p)
-    {
-        int[] kids = [];
-        if (!p.HasExited)
-        {
-            try { kids = File.ReadAllText($"/proc/{p.Id}/task/{p.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToArray(); }
-            catch (IOException) { }
-        }
-        foreach (int k in kids) LibC.kill(k, LibC.SIGKILL);
-        if (!p.HasExited) LibC.kill(p.Id, LibC.SIGKILL);
-        p.WaitForExit(5000);
-        long deadline = Environment.TickCount64 + 3000;
-        var left = kids.ToList();
-        while (left.Count > 0 && Environment.TickCount64 < deadline)
-        {
-            left.RemoveAll(k => LibC.waitpid(k, out _, LibC.WNOHANG) == k || !Directory.Exists($"/proc/{k}"));
-            if (left.Count > 0) Thread.Sleep(5);
-        }
-    }
+    public static void KillAndReap(Process p) => ServerProcess.KillAndReap(p);
 }

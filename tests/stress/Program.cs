@@ -3,11 +3,11 @@
 // SIGKILL; then a report of errors, hung and crashed children, zombies, and the parent's
 // descriptors and memory from start to end. Exit 0 only if every criterion holds.
 using UnpServers.Cli;
-using UnpServers.Interop;
 using UnpServers.Stress;
+using UnpServers.Testing;
 
 var options = Arguments.Parse<Options>(args, "unp-stress", o => o.Validate());
-if (LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+if (!Reaping.BecomeSubreaper())
 {
     Console.Error.WriteLine("unp-stress: prctl(PR_SET_CHILD_SUBREAPER) failed");
     return 1;

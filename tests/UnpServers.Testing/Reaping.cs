@@ -1,21 +1,16 @@
 using UnpServers.Interop;
 
-namespace UnpServers.Tests.Support;
+namespace UnpServers.Testing;
 
 /// <summary>
-/// PID 1 on these machines does not reap orphans. The test process makes itself the
+/// PID 1 on these machines does not reap orphans. A harness process makes itself the
 /// subreaper of everything it starts, so a server's children that outlive it (the server
-/// killed first) come back to us and are reaped here instead of staying zombies.
+/// killed first) come back to it and are reaped here instead of staying zombies.
 /// </summary>
-[SetUpFixture]
-public sealed class Reaping
+public static class Reaping
 {
-    [OneTimeSetUp]
-    public void BecomeSubreaper()
-    {
-        if (LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-            Assert.Fail("prctl(PR_SET_CHILD_SUBREAPER) failed: errno " + System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-    }
+    /// <summary>prctl(PR_SET_CHILD_SUBREAPER); false (errno set) if it failed.</summary>
+    public static bool BecomeSubreaper() => LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0;
 
     /// <summary>
     /// Kills each process with SIGKILL (through its pidfd: never a reused pid) and reaps it if

@@ -1,4 +1,4 @@
-namespace UnpServers.Tests.Support;
+namespace UnpServers.Testing;
 
 /// <summary>What `ps` would show, read from /proc.</summary>
 public static class ProcFs
@@ -48,6 +48,16 @@ public static class ProcFs
     {
         string line = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:"));
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+    }
+
+    /// <summary>Private_Clean + Private_Dirty of smaps_rollup, in KiB: the memory only this process uses.</summary>
+    public static long PrivateKiB(int pid)
+    {
+        long kib = 0;
+        foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            if (line.StartsWith("Private_Clean:") || line.StartsWith("Private_Dirty:"))
+                kib += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+        return kib;
     }
 
     private static string? Stat(int pid) => Read($"/proc/{pid}/stat");

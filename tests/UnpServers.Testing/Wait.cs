@@ -1,4 +1,4 @@
-namespace UnpServers.Tests.Support;
+namespace UnpServers.Testing;
 
 /// <summary>Bounded waiting: every wait in the tests has a deadline.</summary>
 public static class Wait

@@ -1,6 +1,6 @@
 using UnpServers.Interop;
 
-namespace UnpServers.Tests.Support;
+namespace UnpServers.Testing;
 
 /// <summary>
 /// One process, named by a pidfd (pidfd_open(2)): a signal sent through it reaches that

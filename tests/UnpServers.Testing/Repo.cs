@@ -1,4 +1,4 @@
-namespace UnpServers.Tests.Support;
+namespace UnpServers.Testing;
 
 /// <summary>Where the built programs are: bin/ at the repository root (make builds them).</summary>
 public static class Repo
@@ -8,7 +8,7 @@ public static class Repo
     public static string Program(string name)
     {
         string path = Path.Combine(Root, "bin", name);
-        if (!File.Exists(path)) Assert.Fail($"{path} is missing: run `make` (make test builds it first)");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} is missing: run `make` (make test builds it first)", path);
         return path;
     }
 
