@@ -26,4 +26,21 @@ public class HarnessTests
         Assert.That(h!.Signal(LibC.SIGKILL), Is.False, "a reaped child's handle signals nobody");
         Assert.That(() => server.SignalChild(kid, LibC.SIGKILL), Throws.InstanceOf<AssertionException>(), "nor does the server's");
     }
+
+    [Test]
+    public void AChildTheServerLeavesBehindComesBackToTheTestProcessAndIsReaped()
+    {
+        int kid;
+        using (var server = ServerProcess.StartEcho())
+        {
+            using var c = EchoClient.Connect(server.Port);
+            Assert.That(EchoClient.Line(c, "x"), Is.EqualTo("x\n"));
+            kid = server.Children().Single();
+            server.Signal(LibC.SIGKILL); // the child lives on, serving c
+            Assert.That(server.WaitForExit(5000), Is.Not.Null, "the server is gone");
+            Assert.That(Wait.Until(() => ProcFs.ParentOf(kid) != server.Pid, 5000), Is.True, "the orphan is adopted");
+            Assert.That(ProcFs.ParentOf(kid), Is.EqualTo(Environment.ProcessId), "by the test process, its subreaper, not by PID 1 (which reaps nothing here)");
+        }
+        Assert.That(ProcFs.Exists(kid), Is.False, "Dispose killed and reaped it: no zombie left");
+    }
 }

@@ -1,8 +1,10 @@
 using UnpServers.Testing;
 
-namespace UnpServers.Tests.Support;
-
-/// <summary>The test process is the subreaper of everything it starts (see Reaping).</summary>
+/// <summary>
+/// The test process is the subreaper of everything it starts (see Reaping). Outside any
+/// namespace, so NUnit runs it once for the whole assembly: a SetUpFixture in a namespace
+/// runs only for the fixtures of that namespace.
+/// </summary>
 [SetUpFixture]
 public sealed class Subreaper
 {
