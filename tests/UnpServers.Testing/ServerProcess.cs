@@ -49,7 +49,8 @@ public sealed partial class ServerProcess : IDisposable
 
     /// <summary>
     /// Any server, with exactly argv, e.g. the bench's C reference (`tcpserv04 0`, which prints
-    /// its listening line on stdout: logToStdout). Returns once the log shows it listening.
+    /// its listening line on stdout: logToStdout). Returns once the log shows it listening;
+    /// an InvalidOperationException, with the log and stderr, if it does not.
     /// </summary>
     public static ServerProcess StartExactly(string program, IEnumerable<string> argv, string logPath, bool logToStdout,
                                              IDictionary<string, string>? env = null, int timeoutMs = 10000, Action<string>? onStderr = null)
@@ -70,7 +71,13 @@ public sealed partial class ServerProcess : IDisposable
         p.BeginOutputReadLine();
         try
         {
-            Match m = server.WaitForLog(ListeningLine(), timeoutMs);
+            Match m;
+            try { m = server.WaitForLog(ListeningLine(), timeoutMs); }
+            catch (TimeoutException)
+            {
+                string why = p.WaitForExit(2000) ? $"exited with status {p.ExitCode} before it listened" : $"did not listen within {timeoutMs} ms";
+                throw new InvalidOperationException($"{program} {why}.\nlog:\n{server.Log}\nstderr:\n{server.StdErr}");
+            }
             server.Port = int.Parse(m.Groups[1].Value);
             if (int.Parse(m.Groups[2].Value) != p.Id)
                 throw new InvalidOperationException($"the server re-executes itself in place: same pid, {p.Id}; its log says: {m.Value}");

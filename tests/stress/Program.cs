@@ -12,8 +12,23 @@ if (!Reaping.BecomeSubreaper())
     Console.Error.WriteLine("unp-stress: prctl(PR_SET_CHILD_SUBREAPER) failed");
     return 1;
 }
-using var server = Server.Start(options.Server, options.ServerArgs);
+using var server = StartServer(options.Server, options.ServerArgs);
+if (server == null) return 1;
 var soak = new Soak(options, server);
 Report report = soak.Run();
 report.Print(Console.Out);
 return report.Passed ? 0 : 1;
+
+// A server that does not start is reported in a line or two, with its log and stderr: not a stack trace.
+static Server? StartServer(string path, string args)
+{
+    try
+    {
+        return Server.Start(path, args);
+    }
+    catch (InvalidOperationException e)
+    {
+        Console.Error.WriteLine("unp-stress: " + e.Message);
+        return null;
+    }
+}
