@@ -45,6 +45,13 @@ for (int round = 1; round <= options.Rounds; round++)
 
 results.Print(Console.Out, options.Rounds);
 results.WriteJson(options.Json, options.Rounds);
+if (options.ModelList.Length > 0) // UNP figure 30.1: every design of echosrv beside C fork and C prefork
+{
+    var designs = Designs.Run(options);
+    designs.Print(Console.Out, options.Rounds);
+    designs.WriteJson(options.DesignsJson, options.Rounds);
+    designs.WriteSvg(Path.ChangeExtension(options.DesignsJson, ".svg"));
+}
 return 0;
 
 static int FreePort()

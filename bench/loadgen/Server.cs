@@ -26,8 +26,8 @@ public sealed partial class Server : IDisposable
     [GeneratedRegex(@"port (\d+)")]
     private static partial Regex PortRegex();
 
-    /// <summary>Starts the C server ("c") or ours; returns once it listens.</summary>
-    public static Server Start(string name, string path, int maxChildren)
+    /// <summary>Starts the C server ("c") or ours (with extra arguments; maxChildren 0: not given); returns once it listens.</summary>
+    public static Server Start(string name, string path, int maxChildren, params string[] extra)
     {
         var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         string? log = null;
@@ -38,7 +38,7 @@ public sealed partial class Server : IDisposable
         else
         {
             log = Path.Combine(Path.GetTempPath(), $"unp-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
-            foreach (string a in new[] { "--port", "0", "--log", log, "--max-children", maxChildren.ToString() }) psi.ArgumentList.Add(a);
+            foreach (string a in extra.Concat(["--port", "0", "--log", log]).Concat(maxChildren > 0 ? ["--max-children", maxChildren.ToString()] : [])) psi.ArgumentList.Add(a);
         }
         var p = Process.Start(psi)!;
         p.ErrorDataReceived += (_, e) => { if (e.Data != null) Console.Error.WriteLine($"{name}: {e.Data}"); };
@@ -60,7 +60,8 @@ public sealed partial class Server : IDisposable
         long deadline = Environment.TickCount64 + 15000;
         while (Environment.TickCount64 < deadline && !p.HasExited)
         {
-            if (File.Exists(log) && File.ReadAllText(log) is { Length: > 0 } text && text.Contains('\n')) return text.Split('\n')[0];
+            // The "listening on" line; as root a warning about --user comes first.
+            if (File.Exists(log) && File.ReadAllText(log).Split('\n')[..^1].FirstOrDefault(l => PortRegex().IsMatch(l)) is string line) return line;
             Thread.Sleep(5);
         }
         return null;
