@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace UnpServers.Bench;
 
@@ -29,6 +30,9 @@ public static class Designs
     public const string CFork = "C fork";
     public const string CPrefork = "C prefork";
 
+    /// <summary>Children or threads of every pool design: bench/c/prefork.c's default, UNP 30.6's example.</summary>
+    public const int PoolSize = 8;
+
     /// <summary>USER_HZ: /proc reports CPU times in 1/100 s on Linux, whatever the kernel's HZ.</summary>
     private const double TickUs = 10_000;
 
@@ -38,13 +42,17 @@ public static class Designs
         var entries = new List<(string Name, string Unp, string Path, string[]? Args)>
         {
             (CFork, "30.5", options.C, null),
-            (CPrefork, "30.6", options.CPrefork, null),
+            (CPrefork, "30.6", options.CPrefork, null), // its default: PoolSize children
         };
         foreach (string model in options.ModelList)
         {
             var (_, unp, _) = Models.First(m => m.Model == model);
             // fork is the default model: asked for by no option, it runs even on an echosrv without --model.
-            entries.Add((model, unp, options.Ours, model == "fork" ? [] : ["--model", model]));
+            // The pools get as many workers as the C prefork server has children.
+            string[] args = model == "fork" ? []
+                : model.StartsWith("pre", StringComparison.Ordinal) ? ["--model", model, "--workers", PoolSize.ToString(CultureInfo.InvariantCulture)]
+                : ["--model", model];
+            entries.Add((model, unp, options.Ours, args));
         }
         foreach (var e in entries) results.Declare(e.Name, e.Unp);
 
