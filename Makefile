@@ -114,11 +114,11 @@ $(BENCH_BIN)/%: bench/c/%.c
 bench-deps:
 	@scripts/need.sh "make bench" gcc:gcc
 
-$(BENCH_BIN)/forkcost: bench/forkcost/forkcost.c
+$(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: $(BENCH_BIN)/%: bench/forkcost/%.c
 	@mkdir -p $(BENCH_BIN)
 	gcc -O2 -Wall -Wextra -o $@ $<
 
-$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/forkcost: | bench-deps
+$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: | bench-deps
 
 # Then the designs table (UNP figure 30.1): every echosrv --model beside C fork and C prefork
 # (bench/c/prefork.c). A short run: make bench BENCH_ARGS="--rounds 1 --seconds 2 --models fork,prefork".
@@ -128,8 +128,8 @@ bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork
 	  --cprefork $(BENCH_BIN)/prefork $(BENCH_ARGS)
 
 # What one fork of the running echosrv parent costs, against tcpserv04 (bench/forkcost/run.sh);
-# FORKCOST_ARGS="--count 500 DOTNET_GCgen0size=0x40000" measures a lever.
-forkcost: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/forkcost
+# FORKCOST_ARGS="--count 500 DOTNET_GCgen0size=0x40000" measures a lever; bench/bin/forkmodel, the cost model.
+forkcost: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel
 	bench/forkcost/run.sh $(FORKCOST_ARGS)
 
 clean:

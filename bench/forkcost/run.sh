@@ -11,12 +11,19 @@ if [ "${1:-}" = --count ]; then count=$2; shift 2; fi
 for kv in "$@"; do
   case $kv in *=*) ;; *) echo "run.sh: $kv is not NAME=VALUE"; echo "usage: run.sh [--count N] [NAME=VALUE ...]"; exit 64 ;; esac
 done
+case $count in ''|*[!0-9]*|0) echo "run.sh: --count must be a positive number, not '$count'"; echo "usage: run.sh [--count N] [NAME=VALUE ...]"; exit 64 ;; esac
 forkcost=$root/bench/bin/forkcost
+for f in "$forkcost" "$root/bench/bin/tcpserv04" "$root/bin/echosrv"; do
+  [ -x "$f" ] || { echo "run.sh: $f is missing: run make forkcost"; exit 1; }
+done
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
+  # TERM: echosrv stops and reaps its children itself; forkcost left none to tcpserv04.
   for p in "${pids[@]}"; do
-    pkill -KILL -P "$p" 2>/dev/null; kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
+    kill -TERM "$p" 2>/dev/null
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
+    kill -KILL "$p" 2>/dev/null; wait "$p" 2>/dev/null
   done
   rm -rf "$tmp"
 }
