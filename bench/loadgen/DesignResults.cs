@@ -123,54 +123,86 @@ public sealed class DesignResults
 
     /// <summary>
     /// Two bar panels side by side, one row per design: connections/s (longer is better) and
-    /// the server's CPU time per connection (shorter is better). Plain SVG, no dependencies.
+    /// the server's CPU time per connection (shorter is better), each on a log scale: the
+    /// designs differ by a factor of 100. Plain SVG, no dependencies.
     /// </summary>
     public void WriteSvg(string path)
     {
-        const int rowH = 26, top = 58, labelW = 150, panelW = 300, gap = 150, valueW = 70;
-        int width = labelW + 2 * (panelW + valueW) + gap - valueW + 20;
-        int height = top + rowH * _designs.Count + 40;
+        const int rowH = 26, top = 76, labelW = 175, panelW = 300, gap = 130;
+        int x1 = labelW, x2 = labelW + panelW + gap;
+        int width = x2 + panelW + 70;
         var rows = _designs.Select(d => (d.Name, d.Unp, Conn: Median(d.Name, "conn_per_s"), Cpu: Median(d.Name, "cpu_us_per_conn"),
                                           Missed: !IsC(d.Name) && !_unavailable.ContainsKey(d.Name) && Missed(d.Name).Count > 0)).ToList();
-        double maxConn = rows.Select(r => r.Conn).Where(double.IsFinite).DefaultIfEmpty(1).Max();
-        double maxCpu = rows.Select(r => r.Cpu).Where(double.IsFinite).DefaultIfEmpty(1).Max();
+        int height = top + rowH * rows.Count + 40;
+        var conn = new LogScale(rows.Select(r => r.Conn), panelW);
+        var cpu = new LogScale(rows.Select(r => r.Cpu), panelW);
         var svg = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         svg.Append(inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
         svg.Append(inv, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>\n");
-        svg.Append(inv, $"<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">UNP figure 30.1 on this machine: echo server designs ({Environment.ProcessorCount} cores, Linux {Esc(File.ReadAllText("/proc/sys/kernel/osrelease").Trim())})</text>\n");
-        int x1 = labelW, x2 = labelW + panelW + gap;
-        svg.Append(inv, $"<text x=\"{x1}\" y=\"{top - 10}\" font-weight=\"bold\">connections/s (16 clients, 64-byte echo)</text>\n");
-        svg.Append(inv, $"<text x=\"{x2}\" y=\"{top - 10}\" font-weight=\"bold\">server CPU time per connection (us)</text>\n");
+        svg.Append(inv, $"<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">UNP figure 30.1 on this machine: echo server designs ({Environment.ProcessorCount} cores, Linux {Esc(File.ReadAllText("/proc/sys/kernel/osrelease").Trim())}, {DateTime.Now.ToString("yyyy-MM-dd", inv)})</text>\n");
+        svg.Append(inv, $"<text x=\"{x1}\" y=\"44\" font-weight=\"bold\">connections/s, log scale (longer is better)</text>\n");
+        svg.Append(inv, $"<text x=\"{x2}\" y=\"44\" font-weight=\"bold\">server CPU per connection, us, log scale</text>\n");
+        Grid(svg, x1, top, rows.Count * rowH, conn);
+        Grid(svg, x2, top, rows.Count * rowH, cpu);
         for (int i = 0; i < rows.Count; i++)
         {
             var r = rows[i];
             int y = top + i * rowH;
             string fill = IsC(r.Name) ? "#888888" : r.Missed ? "#d9822b" : "#2b7bd9";
-            svg.Append(inv, $"<text x=\"{labelW - 8}\" y=\"{y + 16}\" text-anchor=\"end\">{Esc(r.Name)} ({Esc(r.Unp)})</text>\n");
+            string label = r.Unp == "-" ? r.Name : $"{r.Name} ({r.Unp})";
+            svg.Append(inv, $"<text x=\"{labelW - 8}\" y=\"{y + 17}\" text-anchor=\"end\">{Esc(label)}</text>\n");
             if (_unavailable.ContainsKey(r.Name))
             {
-                svg.Append(inv, $"<text x=\"{x1 + 4}\" y=\"{y + 16}\" fill=\"#888888\" font-style=\"italic\">not available in this build</text>\n");
+                svg.Append(inv, $"<text x=\"{x1 + 4}\" y=\"{y + 17}\" fill=\"#888888\" font-style=\"italic\">not available in this build</text>\n");
                 continue;
             }
-            Bar(svg, x1, y, r.Conn / maxConn * panelW, fill, r.Conn.ToString("N0", inv));
-            Bar(svg, x2, y, r.Cpu / maxCpu * panelW, fill, r.Cpu.ToString("N0", inv));
+            Bar(svg, x1, y, conn.Width(r.Conn), fill, r.Conn.ToString("N0", inv));
+            Bar(svg, x2, y, cpu.Width(r.Cpu), fill, r.Cpu.ToString("N0", inv));
         }
-        int ly = top + rows.Count * rowH + 22;
+        int ly = top + rows.Count * rowH + 24;
         svg.Append(inv, $"<rect x=\"{labelW}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#888888\"/><text x=\"{labelW + 16}\" y=\"{ly}\">C reference</text>\n");
         svg.Append(inv, $"<rect x=\"{labelW + 110}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#2b7bd9\"/><text x=\"{labelW + 126}\" y=\"{ly}\">echosrv, targets met</text>\n");
-        svg.Append(inv, $"<rect x=\"{labelW + 270}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#d9822b\"/><text x=\"{labelW + 286}\" y=\"{ly}\">echosrv, a target missed</text>\n");
+        svg.Append(inv, $"<rect x=\"{labelW + 270}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#d9822b\"/><text x=\"{labelW + 286}\" y=\"{ly}\">echosrv, a target missed (see the table)</text>\n");
         svg.Append("</svg>\n");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         File.WriteAllText(path, svg.ToString());
         Console.Out.WriteLine($"designs chart written to {path}");
     }
 
+    /// <summary>Whole decades around the values: a bar's length is its log10 within them.</summary>
+    private readonly struct LogScale
+    {
+        public readonly double Low, High;
+        private readonly int _width;
+
+        public LogScale(IEnumerable<double> values, int width)
+        {
+            var v = values.Where(x => double.IsFinite(x) && x > 0).DefaultIfEmpty(1).ToArray();
+            Low = Math.Floor(Math.Log10(v.Min()));
+            High = Math.Max(Low + 1, Math.Ceiling(Math.Log10(v.Max())));
+            _width = width;
+        }
+
+        public double Width(double v) => double.IsFinite(v) && v > 0 ? (Math.Log10(v) - Low) / (High - Low) * _width : 0;
+    }
+
+    private static void Grid(StringBuilder svg, int x, int top, int h, LogScale scale)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        for (double d = scale.Low; d <= scale.High; d++)
+        {
+            double gx = x + scale.Width(Math.Pow(10, d));
+            svg.Append(inv, $"<line x1=\"{gx:F1}\" y1=\"{top}\" x2=\"{gx:F1}\" y2=\"{top + h}\" stroke=\"#dddddd\"/>\n");
+            svg.Append(inv, $"<text x=\"{gx:F1}\" y=\"{top - 6}\" text-anchor=\"middle\" fill=\"#666666\" font-size=\"10\">{Math.Pow(10, d).ToString("N0", inv)}</text>\n");
+        }
+    }
+
     private static void Bar(StringBuilder svg, int x, int y, double w, string fill, string label)
     {
         var inv = CultureInfo.InvariantCulture;
         double width = double.IsFinite(w) ? Math.Max(1, w) : 0;
-        svg.Append(inv, $"<rect x=\"{x}\" y=\"{y + 4}\" width=\"{width:F1}\" height=\"{18}\" fill=\"{fill}\"/>\n");
+        svg.Append(inv, $"<rect x=\"{x}\" y=\"{y + 4}\" width=\"{width:F1}\" height=\"18\" fill=\"{fill}\"/>\n");
         svg.Append(inv, $"<text x=\"{x + width + 4:F1}\" y=\"{y + 17}\">{Esc(label)}</text>\n");
     }
 
