@@ -36,6 +36,9 @@ public sealed class Options
     [Option("models", Default = "all", HelpText = "The echosrv designs in the designs table: all, none, or a list such as fork,prefork.")]
     public string Models { get; set; } = "";
 
+    [Option("designs-only", HelpText = "Skip the side-by-side table: only the designs.")]
+    public bool DesignsOnly { get; set; }
+
     [Option("designs-json", Default = "bench/results/designs.json", HelpText = "Where to write the designs table as JSON (and, beside it, .svg).")]
     public string DesignsJson { get; set; } = "";
 
@@ -55,6 +58,7 @@ public sealed class Options
         foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli) })
             if (!File.Exists(path)) return $"{name} {path}: no such file";
         if (Designs.Unknown(ModelList) is string bad) return bad;
+        if (DesignsOnly && ModelList.Length == 0) return "--designs-only with --models none measures nothing";
         if (ModelList.Length > 0 && !File.Exists(CPrefork)) return $"--cprefork {CPrefork}: no such file";
         if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1) return "--rounds, --seconds, --bulk-mib and --held must be 1 or more";
         return null;
