@@ -5,7 +5,8 @@
 #   make demo            echosrv + echocli on a free port, with ps and ss views
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
-#   make bench           echosrv against a C fork-per-connection server, side by side
+#   make bench           echosrv against a C fork-per-connection server, side by side, then every design
+#   make forkcost        what one fork of the echosrv parent costs, against C
 #   make help            the targets and the labs
 
 DOTNET   ?= dotnet
@@ -17,7 +18,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-deps install uninstall demo stress labs help bench bench-deps clean
+.PHONY: all build test test-deps install uninstall demo stress labs help bench bench-deps forkcost clean
 
 all: build
 
@@ -92,7 +93,8 @@ help:
 	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
 	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
 	@echo "make labs            every lab below, in the book's order"
-	@echo "make bench           echosrv against a C fork-per-connection server (needs gcc)"
+	@echo "make bench           echosrv against a C fork-per-connection server, then every design (needs gcc)"
+	@echo "make forkcost        what one fork of the echosrv parent costs, against C (needs gcc)"
 	@echo "make clean           remove every build output"
 	@echo "make help            this list"
 	@echo
@@ -112,11 +114,23 @@ $(BENCH_BIN)/%: bench/c/%.c
 bench-deps:
 	@scripts/need.sh "make bench" gcc:gcc
 
-$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli: | bench-deps
+$(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: $(BENCH_BIN)/%: bench/forkcost/%.c
+	@mkdir -p $(BENCH_BIN)
+	gcc -O2 -Wall -Wextra -o $@ $<
 
-bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli
+$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: | bench-deps
+
+# Then the designs table (UNP figure 30.1): every echosrv --model beside C fork and C prefork
+# (bench/c/prefork.c). A short run: make bench BENCH_ARGS="--rounds 1 --seconds 2 --models fork,prefork".
+bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork
 	$(DOTNET) run --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \
-	  --ours $(BIN)/echosrv --cserver $(BENCH_BIN)/tcpserv04 --echocli $(BIN)/echocli --ccli $(BENCH_BIN)/tcpcli $(BENCH_ARGS)
+	  --ours $(BIN)/echosrv --cserver $(BENCH_BIN)/tcpserv04 --echocli $(BIN)/echocli --ccli $(BENCH_BIN)/tcpcli \
+	  --cprefork $(BENCH_BIN)/prefork $(BENCH_ARGS)
+
+# What one fork of the running echosrv parent costs, against tcpserv04 (bench/forkcost/run.sh);
+# FORKCOST_ARGS="--count 500 DOTNET_GCgen0size=0x40000" measures a lever; bench/bin/forkmodel, the cost model.
+forkcost: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel
+	bench/forkcost/run.sh $(FORKCOST_ARGS)
 
 clean:
 	rm -rf $(BIN)

@@ -4,7 +4,7 @@ namespace UnpServers.Bench;
 
 public sealed class Options
 {
-    public static string UsageLine => "unp-bench --ours bin/echosrv --cserver bench/bin/tcpserv04 --echocli bin/echocli --ccli bench/bin/tcpcli [--rounds N]";
+    public static string UsageLine => "unp-bench --ours bin/echosrv --cserver bench/bin/tcpserv04 --echocli bin/echocli --ccli bench/bin/tcpcli [--rounds N] [--seconds S] [--models all|none|fork,prefork,...]";
 
     [Option("ours", Required = true, HelpText = "Our server (bin/echosrv).")]
     public string Ours { get; set; } = "";
@@ -30,6 +30,26 @@ public sealed class Options
     [Option("held", Default = 1000, HelpText = "Connections held open at once in the memory run.")]
     public int Held { get; set; }
 
+    [Option("cprefork", Default = "bench/bin/prefork", HelpText = "The C prefork reference server, UNP 30.6 (bench/bin/prefork).")]
+    public string CPrefork { get; set; } = "";
+
+    [Option("models", Default = "all", HelpText = "The echosrv designs in the designs table: all, none, or a list such as fork,prefork.")]
+    public string Models { get; set; } = "";
+
+    [Option("designs-only", HelpText = "Skip the side-by-side table: only the designs.")]
+    public bool DesignsOnly { get; set; }
+
+    [Option("designs-json", Default = "bench/results/designs.json", HelpText = "Where to write the designs table as JSON (and, beside it, .svg).")]
+    public string DesignsJson { get; set; } = "";
+
+    /// <summary>The models of --models, in the book's order.</summary>
+    public string[] ModelList => Models switch
+    {
+        "all" => Designs.Models.Select(m => m.Model).ToArray(),
+        "none" or "" => [],
+        _ => Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+    };
+
     [Option("json", Default = "bench/results/latest.json", HelpText = "Where to write the figures as JSON.")]
     public string Json { get; set; } = "";
 
@@ -37,6 +57,9 @@ public sealed class Options
     {
         foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli) })
             if (!File.Exists(path)) return $"{name} {path}: no such file";
+        if (Designs.Unknown(ModelList) is string bad) return bad;
+        if (DesignsOnly && ModelList.Length == 0) return "--designs-only with --models none measures nothing";
+        if (ModelList.Length > 0 && !File.Exists(CPrefork)) return $"--cprefork {CPrefork}: no such file";
         if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1) return "--rounds, --seconds, --bulk-mib and --held must be 1 or more";
         return null;
     }

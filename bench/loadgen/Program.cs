@@ -9,7 +9,7 @@ LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); // a killed server's childr
 var results = new Results();
 var impls = new[] { ("c", options.C, options.CCli), ("ours", options.Ours, options.EchoCli) };
 
-for (int round = 1; round <= options.Rounds; round++)
+for (int round = 1; round <= (options.DesignsOnly ? 0 : options.Rounds); round++)
 {
     // A then B, then B then A: neither always runs on a warmer (or hotter) machine.
     var order = round % 2 == 1 ? impls : impls.Reverse().ToArray();
@@ -43,8 +43,15 @@ for (int round = 1; round <= options.Rounds; round++)
     }
 }
 
-results.Print(Console.Out, options.Rounds);
-results.WriteJson(options.Json, options.Rounds);
+if (!options.DesignsOnly) results.Print(Console.Out, options.Rounds);
+if (!options.DesignsOnly) results.WriteJson(options.Json, options.Rounds);
+if (options.ModelList.Length > 0) // UNP figure 30.1: every design of echosrv beside C fork and C prefork
+{
+    var designs = Designs.Run(options);
+    designs.Print(Console.Out, options.Rounds);
+    designs.WriteJson(options.DesignsJson, options.Rounds);
+    designs.WriteSvg(Path.ChangeExtension(options.DesignsJson, ".svg"));
+}
 return 0;
 
 static int FreePort()

@@ -22,16 +22,17 @@ public sealed class Server : IDisposable
         _process = process;
     }
 
-    /// <summary>Starts the C server ("c") or ours; returns once it listens.</summary>
-    public static Server Start(string name, string path, int maxChildren)
+    /// <summary>Starts the C server ("c") or ours (with extra arguments; maxChildren 0: not given); returns once it listens.</summary>
+    public static Server Start(string name, string path, int maxChildren, params string[] extra)
     {
         path = Path.GetFullPath(path);
         Action<string> stderr = line => Console.Error.WriteLine($"{name}: {line}");
         string log = Path.Combine(Path.GetTempPath(), $"unp-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.log");
+        string[] args = [.. extra, .. maxChildren > 0 ? ["--max-children", maxChildren.ToString()] : Array.Empty<string>()];
         // The C reference takes its port as argv[1] and prints its listening line on stdout.
         return new Server(name, name == "c"
             ? ServerProcess.StartExactly(path, ["0"], log, logToStdout: true, timeoutMs: 15000, onStderr: stderr)
-            : ServerProcess.Start(path, ["--max-children", maxChildren.ToString()], logPath: log, timeoutMs: 15000, onStderr: stderr));
+            : ServerProcess.Start(path, args, logPath: log, timeoutMs: 15000, onStderr: stderr));
     }
 
     public int[] Children() => _process.Children();

@@ -23,7 +23,7 @@ public class MakeTests
     {
         var r = Make("help");
         Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-        foreach (string target in new[] { "make test", "make labs", "make demo", "make install", "make stress", "make bench" })
+        foreach (string target in new[] { "make test", "make labs", "make demo", "make install", "make stress", "make bench", "make forkcost" })
             Assert.That(r.StdOut, Does.Contain(target));
         foreach (string lab in LabNames)
             Assert.That(r.StdOut, Does.Match($@"make lab-{lab} +UNP \d"), $"make help does not list lab {lab}");
