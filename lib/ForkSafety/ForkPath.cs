@@ -102,10 +102,12 @@ public static class ForkPath
     /// </summary>
     public static int ForkAndAccept(int listenfd, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
     {
+        int parent = LibC.getpid();
         int pid = Fork();
         if (pid != 0) return pid;
 
         ChildPrologue(alsoClose);
+        DieWithParent(parent);
         for (;;)
         {
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -161,10 +163,12 @@ public static class ForkPath
     /// </summary>
     public static int ForkAndReceive(int channel, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
     {
+        int parent = LibC.getpid();
         int pid = Fork();
         if (pid != 0) return pid;
 
         ChildPrologue(alsoClose);
+        DieWithParent(parent);
         for (;;)
         {
             long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -194,6 +198,18 @@ public static class ForkPath
         // UNP 30.9: "tell parent we're ready again".
         while (LibC.write(channel, c) < 0 && Errno.Last == LibC.EINTR) { }
         return 0;
+    }
+
+    /// <summary>
+    /// A pre-forked child lives only as long as its parent: a parent killed by SIGKILL would
+    /// otherwise leave N orphans accepting on its port for ever, and a replacement forked
+    /// while the parent was being killed would be one. If the parent has already gone
+    /// (getppid() changed before prctl took effect), leave at once.
+    /// </summary>
+    private static void DieWithParent(int parent)
+    {
+        LibC.prctl(LibC.PR_SET_PDEATHSIG, LibC.SIGTERM, 0, 0, 0);
+        if (LibC.getppid() != parent) LibC._exit(0);
     }
 
     private static void ReportAllocated(long allocatedBefore)

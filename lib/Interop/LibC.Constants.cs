@@ -66,6 +66,9 @@ public static partial class LibC
     public const short F_WRLCK = 1;
     public const short F_UNLCK = 2;
 
+    // <sys/prctl.h>
+    public const int PR_SET_PDEATHSIG = 1;
+
     // <sys/mman.h>
     public const int PROT_READ = 0x1;
     public const int PROT_WRITE = 0x2;

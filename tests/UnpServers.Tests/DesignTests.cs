@@ -123,6 +123,20 @@ public class DesignTests
             Assert.That(EchoClient.RoundTrip(server.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "new clients are served");
     }
 
+    /// <summary>A parent killed outright takes its pre-forked children with it (PR_SET_PDEATHSIG): no orphans accepting on its port.</summary>
+    [TestCase("prefork")]
+    [TestCase("prefork-pass")]
+    public void APreforkParentKilledBySigkillLeavesNoChildServing(string design)
+    {
+        using var server = Start(design);
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
+        server.Signal(LibC.SIGKILL);
+        Assert.That(server.WaitForExit(5000), Is.Not.Null);
+        Assert.That(Wait.Until(() => kids.All(k => !ProcFs.Exists(k) || ProcFs.State(k) == 'Z'), 5000), Is.True,
+                    "every child ended with its parent");
+    }
+
     /// <summary>
     /// UNP 30.7, 30.8: the only child holds the accept lock while it blocks in accept(). Killed
     /// there, its successor must still get the lock: the kernel drops a dead process's record
