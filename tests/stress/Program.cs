@@ -12,7 +12,7 @@ if (LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
     Console.Error.WriteLine("unp-stress: prctl(PR_SET_CHILD_SUBREAPER) failed");
     return 1;
 }
-using var server = Server.Start(options.Server, options.ServerArgs);
+using var server = Server.Start(options.Server, options.ServerCommandLine);
 var soak = new Soak(options, server);
 Report report = soak.Run();
 report.Print(Console.Out);
