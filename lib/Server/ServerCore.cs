@@ -123,14 +123,14 @@ public sealed class ServerCore
     /// <summary>Takes every pending signal; true when the server must stop.</summary>
     public bool HandleSignals()
     {
-        bool stop = false, stats = false;
+        bool stop = false, stats = false, reaped = false;
         while (Signals.TryRead(out signalfd_siginfo info))
         {
             switch ((int)info.ssi_signo)
             {
                 case LibC.SIGCHLD:
                     Reaper.OnSigchld(info);
-                    _design.ChildrenChanged(this);
+                    reaped = true;
                     break;
                 case LibC.SIGTERM:
                 case LibC.SIGINT:
@@ -154,12 +154,10 @@ public sealed class ServerCore
                     break;
             }
         }
-        if (stats)
-        {
-            Reaper.Poll(); // --reap ignore: children the kernel released since their SIGCHLD
-            _design.ChildrenChanged(this);
-            _design.LogStats(this);
-        }
+        if (stats) Reaper.Poll(); // --reap ignore: children the kernel released since their SIGCHLD
+        // Not when stopping: a ^C reaches the children too, and their replacements would only be stopped.
+        if ((reaped || stats) && !stop) _design.ChildrenChanged(this);
+        if (stats) _design.LogStats(this);
         return stop;
     }
 

@@ -123,6 +123,27 @@ public class DesignTests
             Assert.That(EchoClient.RoundTrip(server.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "new clients are served");
     }
 
+    /// <summary>
+    /// A child that dies in the same batch of signals as the stop (a ^C reaches the whole
+    /// process group) is not replaced: the stopping parent forks nothing. The parent is held
+    /// with SIGSTOP so that the child's SIGCHLD and the SIGTERM are read together.
+    /// </summary>
+    [Test]
+    public void AStoppingPreforkParentDoesNotReplaceAChildThatDiedWithTheStop()
+    {
+        using var server = Start("prefork");
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
+        server.Signal(LibC.SIGSTOP);
+        Assert.That(Wait.Until(() => ProcFs.State(server.Pid) == 'T', 5000), Is.True, "the parent is stopped");
+        server.SignalChild(kids[0], LibC.SIGINT);
+        Assert.That(Wait.Until(() => ProcFs.State(kids[0]) == 'Z', 5000), Is.True, "the child died; its SIGCHLD is pending");
+        server.Signal(LibC.SIGTERM);
+        server.Signal(LibC.SIGCONT);
+        Assert.That(server.WaitForExit(10000), Is.EqualTo(0), server.Log);
+        Assert.That(server.LogLines().Where(l => l.Contains("in its place")), Is.Empty, "nothing forked while stopping:\n" + server.Log);
+    }
+
     /// <summary>A parent killed outright takes its pre-forked children with it (PR_SET_PDEATHSIG): no orphans accepting on its port.</summary>
     [TestCase("prefork")]
     [TestCase("prefork-pass")]
