@@ -20,6 +20,9 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial int getpid();
 
+    [LibraryImport(Library)]
+    public static partial int getppid();
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int waitpid(int pid, int* wstatus, int options);
 

@@ -8,7 +8,10 @@ namespace UnpServers.EchoSrv;
 
 public sealed class Options : ServerArguments
 {
-    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--reap MODE] [--max-children N] [--idle-timeout S] [--keepalive S] [--user NAME] [--log FILE] [--exec | --inetd]";
+    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--model NAME [--workers N]] [--reap MODE] [--max-children N] [--idle-timeout S] [--keepalive S] [--user NAME] [--log FILE] [--exec | --inetd]";
+
+    /// <summary>More workers than this is a typo, not a plan.</summary>
+    public const int MaxWorkers = 1024;
 
     [Option('p', "port", Default = 9877, HelpText = "TCP port (UNP's SERV_PORT is 9877; 0 picks a free one).")]
     public int Port { get; set; }
@@ -19,9 +22,25 @@ public sealed class Options : ServerArguments
     [Option("exec", HelpText = "Fork, then exec a fresh echosrv --inetd with the connection on fd 0 and 1 (UNP 4.7; the runtime-supported pattern).")]
     public bool Exec { get; set; }
 
+    [Option("model", Default = "fork", HelpText = "The server design (UNP ch. 30): fork (30.5), iterative (30.4), prefork (30.6), prefork-flock (30.7), prefork-mutex (30.8), prefork-pass (30.9).")]
+    public string Model { get; set; } = "fork";
+
+    [Option("workers", Default = 0, HelpText = "Children a pre-forked design starts and keeps (default 8).")]
+    public int Workers { get; set; }
+
+    private ServerModel _model;
+
+    private bool Preforked => _model is ServerModel.Prefork or ServerModel.PreforkFlock or ServerModel.PreforkMutex or ServerModel.PreforkPass;
+
     public string? Validate()
     {
         if (Exec && Inetd) return "--exec and --inetd exclude each other";
+        if (!ServerModels.TryParse(Model, out _model)) return $"--model must be one of {ServerModels.Available}, not {Model}";
+        if (Exec && _model != ServerModel.Fork) return $"--exec is a variant of --model fork, not of {Model}";
+        if (Workers != 0 && !Preforked) return $"--workers applies to the pre-forked designs, not to --model {Model}";
+        if (Workers is < 0 or > MaxWorkers) return $"--workers must be 1..{MaxWorkers}, not {Workers}";
+        if (Preforked && Reap != ReapMode.Waitpid) return $"--reap applies to --model fork: --model {Model} reaps with waitpid, to replace its children";
+        if (Preforked && MaxChildren != DefaultMaxChildren) return $"--max-children applies to --model fork: --model {Model} runs --workers children";
         if (IdleTimeout < 0 || IdleTimeout > int.MaxValue / 1000) return $"--idle-timeout must be 0 or more seconds, not {IdleTimeout}";
         return ValidateServer(Port);
     }
@@ -29,7 +48,9 @@ public sealed class Options : ServerArguments
     public ServerOptions ToServerOptions() => ServerOptions(Port) with
     {
         IdleTimeoutSeconds = IdleTimeout,
-        Concurrency = Exec ? Concurrency.Exec : Concurrency.Fork,
+        Model = _model,
+        Workers = Workers,
+        Exec = Exec,
         ExecArguments = InetdArguments("--idle-timeout", IdleTimeout.ToString(CultureInfo.InvariantCulture)),
     };
 }

@@ -4,13 +4,25 @@ namespace UnpServers.Stress;
 
 public sealed class Options
 {
-    public static string UsageLine => "unp-stress --server bin/echosrv [--connections N] [--quiet-connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
+    public static string UsageLine => "unp-stress --server bin/echosrv [--model NAME [--workers N]] [--connections N] [--quiet-connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
 
     [Option("server", Required = true, HelpText = "The echo server to soak (bin/echosrv).")]
     public string Server { get; set; } = "";
 
     [Option("server-args", Default = "", HelpText = "Extra arguments for the server, space-separated.")]
     public string ServerArgs { get; set; } = "";
+
+    [Option("model", Default = "fork", HelpText = "The server design to soak (echosrv --model): fork, or a pre-forked one (prefork, prefork-flock, prefork-mutex, prefork-pass).")]
+    public string Model { get; set; } = "fork";
+
+    [Option("workers", Default = 0, HelpText = "A pre-forked design's children (echosrv --workers; 0: its default, 8).")]
+    public int Workers { get; set; }
+
+    /// <summary>Children a pre-forked server keeps between connections: they are neither hung nor leaked.</summary>
+    public int ResidentChildren => Model.StartsWith("prefork", StringComparison.Ordinal) ? (Workers > 0 ? Workers : 8) : 0;
+
+    /// <summary>The server's arguments: the design, then --server-args.</summary>
+    public string ServerCommandLine => $"--model {Model}" + (Workers > 0 ? $" --workers {Workers}" : "") + (ServerArgs.Length > 0 ? " " + ServerArgs : "");
 
     [Option("connections", Default = 100_000, HelpText = "Connections in all.")]
     public int Connections { get; set; }
@@ -42,6 +54,8 @@ public sealed class Options
         if (QuietConnections < 0) return "--quiet-connections must be 0 or more";
         if (Sabotage is not ("" or "kill" or "stop")) return $"--sabotage {Sabotage}: must be kill or stop";
         if (Clients < 1) return "--clients must be 1 or more";
+        if (Model is not ("fork" or "prefork" or "prefork-flock" or "prefork-mutex" or "prefork-pass")) return $"--model {Model}: the soak kills children, so a forking design (fork, prefork, prefork-flock, prefork-mutex, prefork-pass)";
+        if (Workers < 0) return "--workers must be 0 or more";
         if (MaxPayload < 1) return "--max-payload must be 1 or more";
         if (KillEveryMs < 0) return "--kill-every must be 0 or more";
         if (MaxSeconds < 1 || IoTimeoutSeconds < 1) return "--max-seconds and --io-timeout must be 1 or more";

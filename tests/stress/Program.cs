@@ -12,7 +12,7 @@ if (!Reaping.BecomeSubreaper())
     Console.Error.WriteLine("unp-stress: prctl(PR_SET_CHILD_SUBREAPER) failed");
     return 1;
 }
-using var server = StartServer(options.Server, options.ServerArgs);
+using var server = StartServer(options.Server, options.ServerCommandLine);
 if (server == null) return 1;
 var soak = new Soak(options, server);
 Report report = soak.Run();
