@@ -1,10 +1,14 @@
 using CommandLine;
+using UnpServers.Cli;
 
 namespace UnpServers.Bench;
 
-public sealed class Options
+public sealed class Options : IProgramOptions
 {
     public static string UsageLine => "unp-bench --ours bin/echosrv --cserver bench/bin/tcpserv04 --echocli bin/echocli --ccli bench/bin/tcpcli [--rounds N]";
+
+    [Value(0, Hidden = true)] // the positional arguments beyond those declared: refused
+    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Option("ours", Required = true, HelpText = "Our server (bin/echosrv).")]
     public string Ours { get; set; } = "";
