@@ -34,14 +34,20 @@ public sealed class Options : IProgramOptions
     [Option("held", Default = 1000, HelpText = "Connections held open at once in the memory run.")]
     public int Held { get; set; }
 
+    [Option("hello", Default = "bench/bin/hello/hello", HelpText = "A ReadyToRun hello world, the yardstick for start-up.")]
+    public string Hello { get; set; } = "";
+
+    [Option("startup-runs", Default = 15, HelpText = "Start-up runs of each (hello world, server, client), interleaved.")]
+    public int StartupRuns { get; set; }
+
     [Option("json", Default = "bench/results/latest.json", HelpText = "Where to write the figures as JSON.")]
     public string Json { get; set; } = "";
 
     public string? Validate()
     {
-        foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli) })
+        foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli), ("--hello", Hello) })
             if (!File.Exists(path)) return $"{name} {path}: no such file";
-        if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1) return "--rounds, --seconds, --bulk-mib and --held must be 1 or more";
+        if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1 || StartupRuns < 1) return "--rounds, --seconds, --bulk-mib, --held and --startup-runs must be 1 or more";
         return null;
     }
 }

@@ -43,7 +43,13 @@ for (int round = 1; round <= options.Rounds; round++)
     }
 }
 
+// Start-up (issue 13): ratios to a hello world measured in the same rounds; the client talks to the C server.
+var startup = new Startup(options.Hello);
+using (var target = Server.Start("c", options.C, 0))
+    for (int i = 0; i < options.StartupRuns; i++) startup.Round(options.Ours, options.EchoCli, target.Port);
+
 results.Print(Console.Out, options.Rounds);
+startup.Print(Console.Out);
 results.WriteJson(options.Json, options.Rounds);
 return 0;
 
