@@ -12,7 +12,9 @@
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
 BIN      := bin
-PROGRAMS := servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj
+# Clients first: a publish deletes from bin/ what its own previous publish wrote there and this one
+# does not, and a client built before issue 13 wrote UnpServers.Lib.dll, which the servers need.
+PROGRAMS := clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -120,9 +122,13 @@ $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: $(BENCH_BIN)/%: bench/forkcost/%.c
 
 $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: | bench-deps
 
+# The start-up yardstick (issue 13): a plain hello world, published like the programs.
+$(BENCH_BIN)/hello/hello: bench/hello/Program.cs bench/hello/hello.csproj
+	$(DOTNET) publish bench/hello/hello.csproj $(PUBLISH) -o $(BENCH_BIN)/hello --nologo -v quiet -clp:NoSummary
+
 # Then the designs table (UNP figure 30.1): every echosrv --model beside C fork and C prefork
 # (bench/c/prefork.c). A short run: make bench BENCH_ARGS="--rounds 1 --seconds 2 --models fork,prefork".
-bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork
+bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/hello/hello
 	$(DOTNET) run --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \
 	  --ours $(BIN)/echosrv --cserver $(BENCH_BIN)/tcpserv04 --echocli $(BIN)/echocli --ccli $(BENCH_BIN)/tcpcli \
 	  --cprefork $(BENCH_BIN)/prefork $(BENCH_ARGS)

@@ -1,10 +1,14 @@
 using CommandLine;
+using UnpServers.Cli;
 
 namespace UnpServers.Bench;
 
-public sealed class Options
+public sealed class Options : IProgramOptions
 {
     public static string UsageLine => "unp-bench --ours bin/echosrv --cserver bench/bin/tcpserv04 --echocli bin/echocli --ccli bench/bin/tcpcli [--rounds N] [--seconds S] [--models all|none|fork,prefork,...]";
+
+    [Value(0, Hidden = true)] // the positional arguments beyond those declared: refused
+    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Option("ours", Required = true, HelpText = "Our server (bin/echosrv).")]
     public string Ours { get; set; } = "";
@@ -50,17 +54,23 @@ public sealed class Options
         _ => Models.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
     };
 
+    [Option("hello", Default = "bench/bin/hello/hello", HelpText = "A ReadyToRun hello world, the yardstick for start-up.")]
+    public string Hello { get; set; } = "";
+
+    [Option("startup-runs", Default = 15, HelpText = "Start-up runs of each (hello world, server, client), interleaved.")]
+    public int StartupRuns { get; set; }
+
     [Option("json", Default = "bench/results/latest.json", HelpText = "Where to write the figures as JSON.")]
     public string Json { get; set; } = "";
 
     public string? Validate()
     {
-        foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli) })
+        foreach (var (name, path) in new[] { ("--ours", Ours), ("--cserver", C), ("--echocli", EchoCli), ("--ccli", CCli), ("--hello", Hello) })
             if (!File.Exists(path)) return $"{name} {path}: no such file";
         if (Designs.Unknown(ModelList) is string bad) return bad;
         if (DesignsOnly && ModelList.Length == 0) return "--designs-only with --models none measures nothing";
         if (ModelList.Length > 0 && !File.Exists(CPrefork)) return $"--cprefork {CPrefork}: no such file";
-        if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1) return "--rounds, --seconds, --bulk-mib and --held must be 1 or more";
+        if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1 || StartupRuns < 1) return "--rounds, --seconds, --bulk-mib, --held and --startup-runs must be 1 or more";
         return null;
     }
 }

@@ -43,8 +43,17 @@ for (int round = 1; round <= (options.DesignsOnly ? 0 : options.Rounds); round++
     }
 }
 
-if (!options.DesignsOnly) results.Print(Console.Out, options.Rounds);
-if (!options.DesignsOnly) results.WriteJson(options.Json, options.Rounds);
+if (!options.DesignsOnly)
+{
+    // Start-up (issue 13): ratios to a hello world measured in the same rounds; the client talks to the C server.
+    var startup = new Startup(options.Hello);
+    using (var target = Server.Start("c", options.C, 0))
+        for (int i = 0; i < options.StartupRuns; i++) startup.Round(options.Ours, options.EchoCli, target.Port);
+
+    results.Print(Console.Out, options.Rounds);
+    startup.Print(Console.Out);
+    results.WriteJson(options.Json, options.Rounds);
+}
 if (options.ModelList.Length > 0) // UNP figure 30.1: every design of echosrv beside C fork and C prefork
 {
     var designs = Designs.Run(options);

@@ -1,11 +1,15 @@
 // daytimecli's command line (UNP 1.2): its options and their help text.
 using CommandLine;
+using UnpServers.Cli;
 
 namespace UnpServers.DaytimeCli;
 
-public sealed class Options
+public sealed class Options : IProgramOptions
 {
     public static string UsageLine => "daytimecli HOST [--port N] [--count]";
+
+    [Value(1, Hidden = true)] // the positional arguments beyond those declared: refused
+    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name.")]
     public string Host { get; set; } = "";

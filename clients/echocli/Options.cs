@@ -1,12 +1,16 @@
 // echocli's command line (UNP 5.4 tcpcli01): its options and their help text.
 using CommandLine;
+using UnpServers.Cli;
 using UnpServers.Clients;
 
 namespace UnpServers.EchoCli;
 
-public sealed class Options
+public sealed class Options : IProgramOptions
 {
     public static string UsageLine => "echocli HOST [--port N] [--keepalive S] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0 | --blocking]";
+
+    [Value(1, Hidden = true)] // the positional arguments beyond those declared: refused
+    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name (every address is tried in turn).")]
     public string Host { get; set; } = "";

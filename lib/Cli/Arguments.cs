@@ -1,6 +1,7 @@
 // Every program's arguments, the same way: CommandLineParser reads them; --help and
 // --version print and exit 0; a bad argument prints a one-line reason and the usage on
 // stderr and exits 64 (EX_USAGE, <sysexits.h>).
+using System.Reflection;
 using CommandLine;
 using CommandLine.Text;
 using UnpServers.Interop;
@@ -8,29 +9,38 @@ using UnpServers.Unp;
 
 namespace UnpServers.Cli;
 
+/// <summary>What a program's options class gives besides its [Option] and [Value] properties.</summary>
+public interface IProgramOptions
+{
+    /// <summary>The line under the heading of --help and of every usage error.</summary>
+    static abstract string UsageLine { get; }
+
+    /// <summary>
+    /// The positional arguments beyond those declared, any of which is an error: a catch-all
+    /// [Value(N)] after the declared ones. Without a MetaName the help does not list it.
+    /// </summary>
+    IEnumerable<string> Unexpected { get; }
+}
+
 public static class Arguments
 {
     /// <param name="validate">Checks the parsed values; returns the reason they are bad, or null.</param>
-    public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null)
+    public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null) where T : IProgramOptions
     {
         _ = Stdio.Out; // which of fds 0..2 we were given, checked before anything else runs (and before NoTerminal moves them)
         using var parser = NoTerminal.While(() => new Parser(s => // no console probe: see NoTerminal
         {
             s.HelpWriter = null; // we print help ourselves: stdout for --help, stderr for errors
             s.CaseInsensitiveEnumValues = true;
-            s.AutoHelp = true;
-            s.AutoVersion = true;
         }));
         ParserResult<T> result = parser.ParseArguments<T>(args);
-        if (MissingLastValue<T>(args) is string option)
-            Fail(program, $"option --{option} needs a value", parser.ParseArguments<T>(["--help"]));
-        if (result is Parsed<T> && ExtraPositional<T>(args) is string extra)
-            Fail(program, $"unexpected argument '{extra}'", parser.ParseArguments<T>(["--help"]));
+        if (MissingValue<T>(args) is string option) Fail(program, $"option --{option} needs a value", result);
         if (result is Parsed<T> parsed)
         {
-            string? reason = validate?.Invoke(parsed.Value);
+            string? reason = parsed.Value.Unexpected.FirstOrDefault() is string extra ? $"unexpected argument '{extra}'"
+                           : validate?.Invoke(parsed.Value);
             if (reason == null) return parsed.Value;
-            Fail(program, reason, parser.ParseArguments<T>(["--help"])); // the help of a failed parse is the usage
+            Fail(program, reason, result);
         }
 
         var errors = ((NotParsed<T>)result).Errors.ToList();
@@ -41,59 +51,22 @@ public static class Arguments
     }
 
     /// <summary>
-    /// CommandLineParser 2.9 takes a value option given last with no value ("echosrv --port")
-    /// as if it were absent; we refuse it. Returns the option's long name, or null.
+    /// The one patch: CommandLineParser 2.9 takes a value option with no value after it, given last
+    /// ("echosrv --port") or before "--", as if it were absent, in every mode (GetoptMode too).
+    /// Returns its long name, or null.
     /// </summary>
-    private static string? MissingLastValue<T>(string[] args)
+    private static string? MissingValue<T>(string[] args)
     {
-        if (args.Length == 0) return null;
-        string last = args[^1];
-        foreach (var p in typeof(T).GetProperties())
-        {
-            if (p.PropertyType == typeof(bool)) continue;
-            if (p.GetCustomAttributes(typeof(OptionAttribute), false).FirstOrDefault() is not OptionAttribute o) continue;
-            if (last == "--" + o.LongName || (o.ShortName.Length > 0 && last == "-" + o.ShortName)) return o.LongName;
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// CommandLineParser 2.9 ignores positional arguments beyond those declared
-    /// ("echocli host1 host2"); we refuse them. Returns the first extra one, or null.
-    /// </summary>
-    private static string? ExtraPositional<T>(string[] args)
-    {
-        var options = typeof(T).GetProperties()
-            .Select(p => (p, o: p.GetCustomAttributes(typeof(OptionAttribute), false).FirstOrDefault() as OptionAttribute))
-            .Where(x => x.o != null)
-            .ToList();
-        int declared = typeof(T).GetProperties().Count(p => p.GetCustomAttributes(typeof(ValueAttribute), false).Length > 0);
-        int seen = 0;
+        var valueOptions = typeof(T).GetProperties().Where(p => p.PropertyType != typeof(bool))
+                                    .Select(p => p.GetCustomAttribute<OptionAttribute>()).OfType<OptionAttribute>();
         for (int i = 0; i < args.Length; i++)
         {
-            string a = args[i];
-            if (a == "--") return i + 1 + declared - seen < args.Length ? args[i + 1 + declared - seen] : null;
-            if (a.StartsWith('-') && a.Length > 1)
-            {
-                string name = a.TrimStart('-').Split('=')[0];
-                var match = options.FirstOrDefault(x => x.o!.LongName == name || x.o.ShortName == name);
-                bool takesValue = match.p != null && match.p.PropertyType != typeof(bool) && !a.Contains('=');
-                if (takesValue) i++; // its value is the next argument
-                continue;
-            }
-            if (++seen > declared) return a;
+            if (i + 1 < args.Length && args[i + 1] != "--") continue;
+            foreach (OptionAttribute o in valueOptions)
+                if (args[i] == "--" + o.LongName || (o.ShortName.Length > 0 && args[i] == "-" + o.ShortName)) return o.LongName;
         }
         return null;
     }
-
-    /// <summary>The MetaName of the first required positional argument ("HOST").</summary>
-    private static string FirstRequiredValue<T>()
-        => typeof(T).GetProperties()
-               .Select(p => p.GetCustomAttributes(typeof(ValueAttribute), false).FirstOrDefault() as ValueAttribute)
-               .Where(v => v is { Required: true })
-               .OrderBy(v => v!.Index)
-               .Select(v => v!.MetaName)
-               .FirstOrDefault() ?? "argument";
 
     /// <summary>One line, naming the option as the user typed it.</summary>
     private static string Reason<T>(Error error) => error switch
@@ -103,7 +76,9 @@ public static class Arguments
         MissingValueOptionError m => $"option --{m.NameInfo.LongName} needs a value",
         BadFormatTokenError t when t.Token.StartsWith('-') && t.Token.EndsWith('=') => $"option {t.Token.TrimEnd('=')} needs a value",
         MissingRequiredOptionError r when r.NameInfo.LongName.Length > 0 => $"missing required option --{r.NameInfo.LongName}",
-        MissingRequiredOptionError => $"missing {FirstRequiredValue<T>()}",
+        // A missing positional's error carries no name: it is the first required [Value]'s MetaName ("HOST").
+        MissingRequiredOptionError => "missing " + (typeof(T).GetProperties().Select(p => p.GetCustomAttribute<ValueAttribute>())
+                                                        .FirstOrDefault(v => v is { Required: true })?.MetaName ?? "argument"),
         RepeatedOptionError r => $"option --{r.NameInfo.LongName} given twice",
         _ => SentenceBuilder.Create().FormatError(error),
     };
@@ -127,25 +102,23 @@ public static class Arguments
         Environment.Exit(0);
     }
 
-    private static void Fail<T>(string program, string reason, ParserResult<T> result)
+    private static void Fail<T>(string program, string reason, ParserResult<T> result) where T : IProgramOptions
     {
         Stdio.Write(Stdio.Err, $"{program}: {reason}\n" + Help(program, result)); // nowhere else to say it if this fails
         Environment.Exit(LibC.EX_USAGE);
     }
 
-    private static string Help<T>(string program, ParserResult<T> result)
+    /// <summary>The library's help writer: heading, usage line, then every option of T with --help and --version.</summary>
+    private static string Help<T>(string program, ParserResult<T> result) where T : IProgramOptions
     {
-        HelpText help = HelpText.AutoBuild(result, h =>
+        var help = new HelpText(Version(program), "")
         {
-            h.Heading = Version(program);
-            h.Copyright = "";
-            h.AdditionalNewLineAfterOption = false;
-            h.AddDashesToOption = true;
-            h.MaximumDisplayWidth = 100;
-            var usage = typeof(T).GetProperty("UsageLine", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
-            if (usage?.GetValue(null) is string line) h.AddPreOptionsLine("usage: " + line);
-            return h;
-        }, e => e, verbsIndex: false, maxDisplayWidth: 100);
+            AdditionalNewLineAfterOption = false,
+            AddDashesToOption = true,
+            MaximumDisplayWidth = 100,
+        };
+        help.AddPreOptionsLine("usage: " + T.UsageLine);
+        help.AddOptions(result);
         return help.ToString().TrimStart('\r', '\n') + Environment.NewLine;
     }
 }

@@ -8,6 +8,10 @@ namespace UnpServers.Cli;
 
 public abstract class ServerArguments
 {
+    /// <summary>A server takes no positional argument: any is refused (see IProgramOptions).</summary>
+    [Value(0, Hidden = true)]
+    public IEnumerable<string> Unexpected { get; set; } = [];
+
     [Option('b', "bind", HelpText = "Address or host name to listen on (default: every address, IPv6 and IPv4).")]
     public string? Bind { get; set; }
 

@@ -60,7 +60,7 @@ public static class RuntimeGuard
     /// </summary>
     public static void Start(string[] args)
     {
-        if (args.Contains("--inetd")) return;
+        if (Array.IndexOf(args, "--inetd") >= 0) return; // no LINQ: stage 1 loads and JIT-compiles as little as it can (issue 13)
         try
         {
             EnsureForkSafeRuntime();
@@ -87,24 +87,29 @@ public static class RuntimeGuard
     public static void EnsureForkSafeRuntime()
     {
         if (s_forkSafe) return;
-        if (IsForkSafe())
+        string pid = LibC.getpid().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Stage 1, the process the user started, has no marker of its own: it re-executes at
+        // once, without checking the environment first. A start-up then runs as little code as
+        // it can before the runtime is thrown away (each method here is JIT-compiled, see
+        // Directory.Build.props); a user whose environment happened to be right pays one re-exec.
+        if (Environment.GetEnvironmentVariable(ReexecMarker) == pid)
         {
+            if (!IsForkSafe())
+                throw new UnpException("execve", 0, "fork-safety: re-executed, but the environment or signal mask did not take effect");
             s_forkSafe = true;
             return;
         }
-        string pid = LibC.getpid().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (Environment.GetEnvironmentVariable(ReexecMarker) == pid)
-            throw new UnpException("execve", 0, "fork-safety: re-executed, but the environment or signal mask did not take effect");
 
         LibC.sigemptyset(out sigset_t set);
         foreach (int sig in HandledSignals) LibC.sigaddset(ref set, sig);
         if (LibC.sigprocmask(LibC.SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
 
         // Bytes in, bytes out: a variable that is not UTF-8 passes unchanged (no U+FFFD).
-        var env = Exec.OwnEnvironment().Where(e => !IsName(e, ReexecMarker) && !OverridesRequired(NameOf(e))
-                                              && !RequiredEnvironment.Any(v => IsName(e, v.Name))).ToList();
-        env.AddRange(RequiredEnvironment.Select(v => Encoding.ASCII.GetBytes($"{v.Name}={v.Value}")));
-        env.Add(Encoding.ASCII.GetBytes($"{ReexecMarker}={pid}"));
+        // Plain loops, no LINQ: see above.
+        List<byte[]> env = Exec.OwnEnvironment();
+        env.RemoveAll(e => IsName(e, ReexecMarker) || OverridesRequired(NameOf(e)) || IsRequired(e));
+        foreach (var (name, value) in RequiredEnvironment) env.Add(Encoding.ASCII.GetBytes(name + "=" + value));
+        env.Add(Encoding.ASCII.GetBytes(ReexecMarker + "=" + pid));
         LibC.execve(Exec.ThisProgram(Exec.OwnArguments(), env));
         throw new UnpException("execve", Errno.Last);
     }
@@ -137,6 +142,12 @@ public static class RuntimeGuard
     }
 
     private static bool IsName(byte[] entry, string name) => NameOf(entry) == name;
+
+    private static bool IsRequired(byte[] entry)
+    {
+        foreach (var (name, _) in RequiredEnvironment) if (IsName(entry, name)) return true;
+        return false;
+    }
 
     /// <summary>A variable that sets, or could undo, what RequiredEnvironment forces.</summary>
     private static bool OverridesRequired(string name)

@@ -5,7 +5,7 @@ using UnpServers.Server;
 
 namespace UnpServers.DaytimeSrv;
 
-public sealed class Options : ServerArguments
+public sealed class Options : ServerArguments, IProgramOptions
 {
     public static string UsageLine => "daytimesrv [--port N] [--bind ADDR] [--fork [--exec]] [--user NAME] [--keepalive S] [--write-size N] [--log FILE] | --inetd";
 

@@ -6,7 +6,7 @@ using UnpServers.Server;
 
 namespace UnpServers.EchoSrv;
 
-public sealed class Options : ServerArguments
+public sealed class Options : ServerArguments, IProgramOptions
 {
     public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--model NAME [--workers N]] [--reap MODE] [--max-children N] [--idle-timeout S] [--keepalive S] [--user NAME] [--log FILE] [--exec | --inetd]";
 

@@ -42,6 +42,17 @@ public class ErrorTests
         Assert.That(r.StdOut, Is.Empty);
     }
 
+    /// <summary>"--port -- 1": the parser drops the "--" and would take 1 as the port; the option has no value.</summary>
+    [TestCase("echosrv")]
+    [TestCase("daytimecli")]
+    public void AValueOptionFollowedByDashDashNeedsAValue(string program)
+    {
+        var r = Run.Program(program, ["--port", "--", "1"]);
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo(program + ": option --port needs a value"));
+        Assert.That(r.StdErr, Does.Contain("usage: " + program));
+    }
+
     [TestCase("echosrv", "--log", "", "--log must name a file")]
     [TestCase("echosrv", "--bind", "", "--bind must name an address or a host")]
     [TestCase("echosrv", "--inetd --log", "", "--log must name a file")]

@@ -77,6 +77,9 @@ public class ForkSafetyTests
         Assert.That(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Zero, "bin/UnpServers.Lib.dll is ReadyToRun");
         using var cl = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "CommandLine.dll")));
         Assert.That(cl.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Not.Zero, "the rest is precompiled for start-up");
+        // The clients never fork: their copy of lib/ is precompiled (issue 13).
+        using var client = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "UnpServers.ClientLib.dll")));
+        Assert.That(client.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Not.Zero, "bin/UnpServers.ClientLib.dll is not ReadyToRun");
     }
 
     [Test]
