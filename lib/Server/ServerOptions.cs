@@ -1,4 +1,4 @@
-// What a server was asked to do, from its command line: the settings ConcurrentServer runs with.
+// What a server was asked to do, from its command line: the settings ServerCore and the design run with.
 namespace UnpServers.Server;
 
 /// <summary>How the parent collects its children: the lessons of UNP 5.8 to 5.10.</summary>
@@ -14,15 +14,68 @@ public enum ReapMode
     Ignore,
 }
 
-/// <summary>Who serves a connection: UNP's iterative server (1.5), fork (4.8), or fork and exec (4.7, 13.5).</summary>
-public enum Concurrency
+/// <summary>
+/// The server design: UNP chapter 30's rows (and 1.5, 6.8, 6.11). Each has one file in
+/// lib/Server/Designs, named after it, and a name on the command line (ServerModels).
+/// </summary>
+public enum ServerModel
 {
-    /// <summary>The parent itself, one client at a time (daytimetcpsrv).</summary>
+    /// <summary>UNP 1.5, 30.4: the parent itself, one client at a time (daytimetcpsrv).</summary>
     Iterative,
-    /// <summary>A forked child running this program's service (tcpserv04).</summary>
+    /// <summary>UNP 5.10, 30.5: a child forked per connection (tcpserv04); --exec is its variant (UNP 4.7).</summary>
     Fork,
-    /// <summary>A forked child that execs this program again, with the connection on fd 0 and 1.</summary>
-    Exec,
+    /// <summary>UNP 30.6: N children forked at start, each blocking in accept() on the shared listener.</summary>
+    Prefork,
+    /// <summary>UNP 30.7: prefork, accept() serialised by an fcntl() record lock.</summary>
+    PreforkFlock,
+    /// <summary>UNP 30.8: prefork, accept() serialised by a process-shared pthread mutex.</summary>
+    PreforkMutex,
+    /// <summary>UNP 30.9: the parent accepts and passes each descriptor to an idle child.</summary>
+    PreforkPass,
+    /// <summary>UNP 30.10: one thread per connection.</summary>
+    Thread,
+    /// <summary>UNP 30.11: N threads, each accepting under a mutex.</summary>
+    Prethread,
+    /// <summary>UNP 30.12: the main thread accepts and hands the descriptor to N threads.</summary>
+    PrethreadMain,
+    /// <summary>UNP 6.8: one process, select() over every client (tcpservselect01).</summary>
+    Select,
+    /// <summary>UNP 6.11: one process, poll() over every client (tcpservpoll01).</summary>
+    Poll,
+    /// <summary>Beyond the book: one process, epoll over every client.</summary>
+    Epoll,
+}
+
+/// <summary>The designs' names on the command line (--model NAME).</summary>
+public static class ServerModels
+{
+    private static readonly (string Name, ServerModel Model)[] Names =
+    [
+        ("iterative", ServerModel.Iterative), ("fork", ServerModel.Fork),
+        ("prefork", ServerModel.Prefork), ("prefork-flock", ServerModel.PreforkFlock),
+        ("prefork-mutex", ServerModel.PreforkMutex), ("prefork-pass", ServerModel.PreforkPass),
+        ("thread", ServerModel.Thread), ("prethread", ServerModel.Prethread), ("prethread-main", ServerModel.PrethreadMain),
+        ("select", ServerModel.Select), ("poll", ServerModel.Poll), ("epoll", ServerModel.Epoll),
+    ];
+
+    public static string Name(ServerModel model) => Array.Find(Names, n => n.Model == model).Name;
+
+    /// <summary>The model called name, if this build has it (ServerDesign.IsAvailable).</summary>
+    public static bool TryParse(string name, out ServerModel model)
+    {
+        foreach (var (n, m) in Names)
+        {
+            if (n != name || !Designs.ServerDesign.IsAvailable(m)) continue;
+            model = m;
+            return true;
+        }
+        model = default;
+        return false;
+    }
+
+    /// <summary>Every name this build accepts, for the usage line: "fork, prefork, ...".</summary>
+    public static string Available
+        => string.Join(", ", Names.Where(n => Designs.ServerDesign.IsAvailable(n.Model)).Select(n => n.Name));
 }
 
 /// <summary>Settings of a concurrent server; the programs fill them from their options.</summary>
@@ -38,8 +91,12 @@ public sealed record ServerOptions
     public int KeepaliveSeconds { get; init; }
     /// <summary>--log FILE, as bytes: the name the user gave, whatever its encoding.</summary>
     public byte[]? LogFile { get; init; }
-    public Concurrency Concurrency { get; init; } = Concurrency.Fork;
-    /// <summary>With Concurrency.Exec: the arguments after argv[0] of the exec'd program (its --inetd mode).</summary>
+    public ServerModel Model { get; init; } = ServerModel.Fork;
+    /// <summary>Processes or threads a pre-forked or pre-threaded design starts (0: the design's default).</summary>
+    public int Workers { get; init; }
+    /// <summary>ServerModel.Fork only: the child execs this program (--inetd mode) on the connection (UNP 4.7).</summary>
+    public bool Exec { get; init; }
+    /// <summary>With Exec: the arguments after argv[0] of the exec'd program (its --inetd mode).</summary>
     public IReadOnlyList<string> ExecArguments { get; init; } = [];
     /// <summary>Drop to this user (and its groups) after binding, before accepting.</summary>
     public string? User { get; init; }

@@ -31,7 +31,8 @@ public sealed class Options : ServerArguments
 
     public ServerOptions ToServerOptions() => ServerOptions(Port) with
     {
-        Concurrency = !Fork ? Concurrency.Iterative : Exec ? Concurrency.Exec : Concurrency.Fork,
+        Model = Fork ? ServerModel.Fork : ServerModel.Iterative,
+        Exec = Exec,
         ExecArguments = WriteSize > 0 ? InetdArguments("--write-size", WriteSize.ToString(System.Globalization.CultureInfo.InvariantCulture)) : InetdArguments(),
     };
 }

@@ -9,4 +9,4 @@ RuntimeGuard.Start(args); // R1 first: may re-execute this program, before anyth
 var options = Arguments.Parse<Options>(args, "daytimesrv", o => o.Validate());
 return options.Inetd
     ? InetdServer.Run(new Daytime(options.WriteSize), options.LogPath, idleTimeoutSeconds: 0, options.PeerLogged, options.Keepalive)
-    : ConcurrentServer.Run(options.ToServerOptions(), new Daytime(options.WriteSize));
+    : ServerCore.Run(options.ToServerOptions(), new Daytime(options.WriteSize));

@@ -29,7 +29,7 @@ public sealed class Options : ServerArguments
     public ServerOptions ToServerOptions() => ServerOptions(Port) with
     {
         IdleTimeoutSeconds = IdleTimeout,
-        Concurrency = Exec ? Concurrency.Exec : Concurrency.Fork,
+        Exec = Exec,
         ExecArguments = InetdArguments("--idle-timeout", IdleTimeout.ToString(CultureInfo.InvariantCulture)),
     };
 }

@@ -9,4 +9,4 @@ RuntimeGuard.Start(args); // R1 first: may re-execute this program, before anyth
 var options = Arguments.Parse<Options>(args, "echosrv", o => o.Validate());
 return options.Inetd
     ? InetdServer.Run(new StrEcho(), options.LogPath, options.IdleTimeout, options.PeerLogged, options.Keepalive)
-    : ConcurrentServer.Run(options.ToServerOptions(), new StrEcho());
+    : ServerCore.Run(options.ToServerOptions(), new StrEcho());
