@@ -19,9 +19,17 @@ public sealed class Options : ServerArguments
     [Option("exec", HelpText = "Fork, then exec a fresh echosrv --inetd with the connection on fd 0 and 1 (UNP 4.7; the runtime-supported pattern).")]
     public bool Exec { get; set; }
 
+    // Interim (nofork helper): the "base" helper's --model/--workers replaces these two at merge.
+    [Option("model", Default = "fork", HelpText = "Server design (UNP ch. 30): fork, thread, prethread, prethread-main, select, poll, epoll.")]
+    public string Model { get; set; } = "fork";
+
+    [Option("workers", Default = 0, HelpText = "Threads of the prethread designs (default 8).")]
+    public int Workers { get; set; }
+
     public string? Validate()
     {
         if (Exec && Inetd) return "--exec and --inetd exclude each other";
+        if (!ServerModels.TryParse(Model, out _)) return $"--model must be one of {ServerModels.Available}, not '{Model}'";
         if (IdleTimeout < 0 || IdleTimeout > int.MaxValue / 1000) return $"--idle-timeout must be 0 or more seconds, not {IdleTimeout}";
         return ValidateServer(Port);
     }
@@ -30,6 +38,8 @@ public sealed class Options : ServerArguments
     {
         IdleTimeoutSeconds = IdleTimeout,
         Exec = Exec,
+        Model = ServerModels.TryParse(Model, out ServerModel m) ? m : ServerModel.Fork,
+        Workers = Workers,
         ExecArguments = InetdArguments("--idle-timeout", IdleTimeout.ToString(CultureInfo.InvariantCulture)),
     };
 }

@@ -11,6 +11,12 @@ public abstract class ServerDesign
     {
         ServerModel.Iterative => new Iterative(),
         ServerModel.Fork => new ForkPerConnection(),
+        ServerModel.Thread => new ThreadPerConnection(),
+        ServerModel.Prethread => new Prethread(),
+        ServerModel.PrethreadMain => new PrethreadMain(),
+        ServerModel.Select => new Select(),
+        ServerModel.Poll => new Poll(),
+        ServerModel.Epoll => new Epoll(),
         _ => null,
     };
 
