@@ -29,7 +29,12 @@ public sealed class Options : ServerArguments
     public string? Validate()
     {
         if (Exec && Inetd) return "--exec and --inetd exclude each other";
-        if (!ServerModels.TryParse(Model, out _)) return $"--model must be one of {ServerModels.Available}, not '{Model}'";
+        if (!ServerModels.TryParse(Model, out ServerModel model)) return $"--model must be one of {ServerModels.Available}, not '{Model}'";
+        if (Exec && model != ServerModel.Fork) return $"--exec applies to --model fork only, not {Model}";
+        if (Workers is < 0 or > 1024) return $"--workers must be 1..1024, not {Workers}";
+        if (Workers > 0 && model is not (ServerModel.Prethread or ServerModel.PrethreadMain)) return $"--workers applies to the prethread models, not {Model}";
+        if (model == ServerModel.Prethread && Environment.GetCommandLineArgs().Any(a => a == "--max-children" || a.StartsWith("--max-children=", StringComparison.Ordinal)))
+            return "--max-children does not apply to --model prethread: its --workers threads serve one connection each";
         if (IdleTimeout < 0 || IdleTimeout > int.MaxValue / 1000) return $"--idle-timeout must be 0 or more seconds, not {IdleTimeout}";
         return ValidateServer(Port);
     }
