@@ -220,6 +220,30 @@ public class NonForkingDesignTests(string design)
     }
 }
 
+/// <summary>--user and --keepalive in a design with threads and in one without.</summary>
+[TestFixture]
+public class NonForkingDesignOptionTests
+{
+    [TestCase("thread")]
+    [TestCase("epoll")]
+    public void ServesAsTheUserWithKeepaliveOnTheConnection(string design)
+    {
+        if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from");
+        Assert.That(LibC.getpwnam("nobody", out uint uid, out _), Is.True);
+        using var server = ServerProcess.Start("echosrv", ["--model", design, "--user", "nobody", "--keepalive", "9"], logToStdout: true);
+        using var s = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));
+        foreach (string task in Directory.GetDirectories($"/proc/{server.Pid}/task"))
+        {
+            string uids = File.ReadAllLines(Path.Combine(task, "status")).First(l => l.StartsWith("Uid:"));
+            Assert.That(uids.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1..], Is.All.EqualTo(uid.ToString()), $"{task}: {uids}");
+        }
+        int clientPort = ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+        var ss = Run.Shell($"ss -tno state established '( sport = :{server.Port} and dport = :{clientPort} )'");
+        Assert.That(ss.StdOut, Does.Contain("keepalive"), ss.StdOut);
+    }
+}
+
 /// <summary>select's limit (UNP 6.3): a descriptor of FD_SETSIZE or more cannot be watched.</summary>
 [TestFixture]
 public class SelectFdSetSizeTests
