@@ -18,7 +18,7 @@ public abstract class ServerArguments
         HelpText = "How children are collected: waitpid (tcpserv04), wait (tcpserv03: zombies can remain), none (tcpserv01: zombies pile up), ignore (the kernel reaps).")]
     public ReapMode Reap { get; set; }
 
-    [Option("max-children", Default = 256, HelpText = "At most N children at once; further connections wait in the backlog.")]
+    [Option("max-children", Default = DefaultMaxChildren, HelpText = "At most N children at once; further connections wait in the backlog.")]
     public int MaxChildren { get; set; }
 
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]
@@ -37,6 +37,8 @@ public abstract class ServerArguments
     /// <summary>Internal, for the child of --exec: the parent that accepted the connection has logged its peer.</summary>
     [Option("peer-logged", Hidden = true)]
     public bool PeerLogged { get; set; }
+
+    public const int DefaultMaxChildren = 256;
 
     /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
     public const int MaxChildrenLimit = 65536;

@@ -4,7 +4,10 @@
 //   - in the child: reset the runtime's handlers, set SIGPIPE, close the parent's
 //     descriptors, then restore the mask (R3);
 //   - then either serve without allocating or throwing and end with _exit() (R4),
-//     or execve() a fresh process with the connection on fd 0 and 1 (R5).
+//     or execve() a fresh process with the connection on fd 0 and 1 (R5);
+//   - or, pre-forked (UNP 30.6-30.9), loop for ever under the same R4 rules: lock, accept,
+//     unlock, serve, close (ForkAndAccept), or receive a descriptor from the parent, serve,
+//     close, tell the parent (ForkAndReceive). Each turn is one method PreJit rehearses.
 // Everything here was JIT-compiled and every P/Invoke bound by PreJit before the first fork.
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
@@ -58,9 +61,7 @@ public static class ForkPath
         ChildPrologue(alsoClose);
         // R4: the service allocates nothing and throws nothing.
         int status = service.Serve(connfd, connfd);
-        if (ReportAllocations)
-            Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
-                               .Add(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore).Add(" bytes"u8));
+        if (ReportAllocations) ReportAllocated(allocatedBefore);
         // R4: never return into the runtime or run its shutdown: _exit() straight away.
         LibC._exit(status);
         return 0;
@@ -93,6 +94,111 @@ public static class ForkPath
         LibC._exit(ExecFailed);
         return 0;
     }
+
+    /// <summary>
+    /// UNP 30.6-30.8 child_main: forks a child that loops on AcceptAndServe, counting its
+    /// connections in meter[slot], until it is killed. The listener stays open in this child
+    /// (Prepare was not given it). Returns the child's pid in the parent, or -1 with errno.
+    /// </summary>
+    public static int ForkAndAccept(int listenfd, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
+    {
+        int pid = Fork();
+        if (pid != 0) return pid;
+
+        ChildPrologue(alsoClose);
+        for (;;)
+        {
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            int err = AcceptAndServe(listenfd, loop, service, slot);
+            if (ReportAllocations) ReportAllocated(allocatedBefore);
+            if (err == 0) continue;
+            Log.Error(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(": accept error: "u8).AddErrno(err));
+            LibC._exit(1); // the parent forks another in its place
+        }
+    }
+
+    /// <summary>
+    /// One turn of a pre-forked child (UNP 30.6 child_main's loop body): my_lock_wait,
+    /// accept, my_lock_release, count, serve, close. 0, or the errno that ends the child.
+    /// </summary>
+    public static int AcceptAndServe(int listenfd, PreforkLoop loop, ConnectionService service, int slot)
+    {
+        int err = loop.Lock.Wait();
+        if (err != 0) return err;
+        sockaddr_storage cliaddr = default;
+        int connfd;
+        for (;;)
+        {
+            uint clilen = 128;
+            connfd = LibC.accept4(listenfd, ref cliaddr, ref clilen, LibC.SOCK_CLOEXEC);
+            if (connfd >= 0) break;
+            err = Errno.Last;
+            if (err == LibC.EINTR || Accept.Retryable(err)) continue; // UNP 5.9, 5.11
+            break;
+        }
+        loop.Lock.Release();
+        if (connfd < 0)
+        {
+            if (!Accept.OutOfResources(err)) return err;
+            // Out of descriptors: let a sibling try, and try again in a while.
+            Log.Error(Log.Line().Add("accept error: "u8).AddErrno(err));
+            LibC.poll(default, 0, 100);
+            return 0;
+        }
+        loop.Meter.Increment(slot);
+        Accept.LogPeer(ref cliaddr);
+        if (loop.KeepaliveSeconds > 0 && Keepalive.Set(connfd, loop.KeepaliveSeconds, out int option) != 0)
+            Log.Error(Log.Line().Add("setsockopt "u8).Add(Keepalive.OptionName(option)).Add(" error: "u8).AddErrno(Errno.Last)); // UNP 7.5: served without it
+        service.Serve(connfd, connfd);
+        LibC.close(connfd);
+        return 0;
+    }
+
+    /// <summary>
+    /// UNP 30.9 child_main: forks a child that loops on ReceiveAndServe over its end of a
+    /// Unix-domain socketpair, until the parent closes it or kills the child. Returns the
+    /// child's pid in the parent, or -1 with errno.
+    /// </summary>
+    public static int ForkAndReceive(int channel, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
+    {
+        int pid = Fork();
+        if (pid != 0) return pid;
+
+        ChildPrologue(alsoClose);
+        for (;;)
+        {
+            long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+            int err = ReceiveAndServe(channel, loop, service, slot);
+            if (ReportAllocations) ReportAllocated(allocatedBefore);
+            if (err == 0) continue;
+            if (err < 0) LibC._exit(0); // EOF: the parent is stopping, or gone
+            Log.Error(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(": read_fd error: "u8).AddErrno(err));
+            LibC._exit(1);
+        }
+    }
+
+    /// <summary>
+    /// One turn of a prefork-pass child: read_fd, count, serve, close, then write one byte
+    /// back to say it is idle again. 0; -1 at EOF on the channel; or an errno.
+    /// </summary>
+    public static int ReceiveAndServe(int channel, PreforkLoop loop, ConnectionService service, int slot)
+    {
+        Span<byte> c = stackalloc byte[1];
+        nint n = FdPassing.ReadFd(channel, c, out int connfd);
+        if (n == 0) return -1;
+        if (n < 0) return Errno.Last;
+        if (connfd < 0) return LibC.EBADF; // a byte without a descriptor: not our parent's protocol
+        loop.Meter.Increment(slot);
+        service.Serve(connfd, connfd);
+        LibC.close(connfd);
+        // UNP 30.9: "tell parent we're ready again".
+        while (LibC.write(channel, c) < 0 && Errno.Last == LibC.EINTR) { }
+        return 0;
+    }
+
+    private static void ReportAllocated(long allocatedBefore)
+        => Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
+                              .Add(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore).Add(" bytes"u8));
 
     /// <summary>R3: fork() with every signal blocked, so that no handler runs in the child before the reset.</summary>
     private static int Fork()
@@ -138,3 +244,10 @@ public static class ForkPath
         return [.. handled];
     }
 }
+
+/// <summary>
+/// What a pre-forked child runs besides its service (UNP 30.6-30.9): the lock around accept(),
+/// the shared meter it counts its connections in, and --keepalive, which it sets itself on
+/// the sockets it accepts. Built in the parent; PreJit compiles and rehearses it.
+/// </summary>
+public sealed record PreforkLoop(AcceptLock Lock, Meter Meter, int KeepaliveSeconds);

@@ -15,16 +15,21 @@ public static class PreJit
     private const BindingFlags Everything =
         BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
 
-    /// <summary>Compiles and rehearses the child path of service; call once, before the first fork.</summary>
-    public static void ChildPath(ConnectionService service)
+    /// <summary>
+    /// Compiles and rehearses the child path of service; call once, before the first fork.
+    /// A pre-forked design passes its child's loop too (PreforkLoop): its types are compiled
+    /// and its turn rehearsed with the rest.
+    /// </summary>
+    public static void ChildPath(ConnectionService service, PreforkLoop? loop = null)
     {
         var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals), typeof(Clock) };
         for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
+        if (loop != null) types.AddRange([typeof(Accept), typeof(Addresses), typeof(Meter), typeof(FdPassing), typeof(Keepalive), typeof(AcceptLock), loop.Lock.GetType(), typeof(PreforkLoop)]);
         // Static constructors first, so that no compiled method keeps a class-initialisation check.
         foreach (Type type in types) RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         foreach (Type type in types) Compile(type);
 
-        Rehearse(service);
+        Rehearse(service, loop);
 
         // Leave nothing for the finalizer thread or a GC to do around the first fork. The
         // aggressive collection also gives back the memory start-up used: fork() copies the
@@ -51,7 +56,7 @@ public static class PreJit
     /// Runs Serve in the parent on the cases a child meets: data then EOF, a peer gone, a bad
     /// descriptor, an idle peer. On copies of the service, so the live one is never changed.
     /// </summary>
-    private static void Rehearse(ConnectionService live)
+    private static void Rehearse(ConnectionService live, PreforkLoop? loop)
     {
         ConnectionService service = live.Rehearsal(live.IdleTimeoutMs);
         ConnectionService idling = live.Rehearsal(1);
@@ -96,6 +101,8 @@ public static class PreJit
             LibC.close(a);
             LibC.close(b);
 
+            if (loop != null) RehearseLoop(service, loop);
+
             // The diagnostic line of ForkPath.
             Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
                                .Add(GC.GetAllocatedBytesForCurrentThread()).Add(" bytes"u8));
@@ -105,6 +112,56 @@ public static class PreJit
             (Log.InfoFd, Log.ErrorFd) = (info, error);
             LibC.close(devnull);
         }
+    }
+
+    /// <summary>
+    /// A pre-forked child's turn, on a private listener (an abstract Unix-domain socket, so no
+    /// port is taken) and on a socketpair channel: lock, accept, unlock, count, serve; read_fd,
+    /// serve, the byte back; and their error paths. The meter slot used is zeroed afterwards.
+    /// </summary>
+    private static void RehearseLoop(ConnectionService service, PreforkLoop loop)
+    {
+        // The peer line, for both families a child can meet.
+        sockaddr_storage any6 = Addresses.In6Any(9, out _), any4 = Addresses.InAny(9, out _);
+        Accept.LogPeer(ref any6);
+        Accept.LogPeer(ref any4);
+
+        // Lock, accept, unlock, serve: data, then EOF.
+        int listenfd = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+        if (listenfd < 0) throw new UnpException("socket", Errno.Last);
+        sockaddr_storage addr = default;
+        addr.ss_family = LibC.AF_UNIX;
+        uint len = 2; // sizeof(sa_family_t) only: the kernel picks an abstract name (unix(7), autobind)
+        if (LibC.bind(listenfd, ref addr, len) < 0 || LibC.listen(listenfd, 1) < 0) throw new UnpException("bind", Errno.Last);
+        len = 128;
+        LibC.getsockname(listenfd, ref addr, ref len);
+        int client = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+        if (client < 0 || LibC.connect(client, ref addr, len) < 0) throw new UnpException("connect", Errno.Last);
+        LibC.write(client, "rehearsal\n"u8);
+        LibC.shutdown(client, LibC.SHUT_WR);
+        ForkPath.AcceptAndServe(listenfd, loop, service, 0);
+        LibC.close(client);
+        LibC.close(listenfd);
+        ForkPath.AcceptAndServe(-1, loop, service, 0); // accept fails: EBADF
+
+        // read_fd, serve, write the byte back; then EOF on the channel.
+        Pair(out int parent, out int child);
+        Pair(out int a, out int b);
+        LibC.write(b, "rehearsal\n"u8);
+        LibC.shutdown(b, LibC.SHUT_WR);
+        if (FdPassing.WriteFd(parent, "x"u8, a) < 0) throw new UnpException("sendmsg", Errno.Last);
+        LibC.close(a);
+        ForkPath.ReceiveAndServe(child, loop, service, 0);
+        Span<byte> one = stackalloc byte[1];
+        LibC.read(parent, one);
+        LibC.close(b);
+        LibC.write(parent, "x"u8); // a byte without a descriptor
+        ForkPath.ReceiveAndServe(child, loop, service, 0);
+        LibC.close(parent);
+        ForkPath.ReceiveAndServe(child, loop, service, 0);
+        LibC.close(child);
+
+        loop.Meter.Reset(0);
     }
 
     private static void Pair(out int a, out int b)

@@ -23,6 +23,7 @@ public static partial class LibC
     public const int SHUT_RDWR = 2;
     public const int MSG_NOSIGNAL = 0x4000;
     public const int MSG_DONTWAIT = 0x40;
+    public const int MSG_CMSG_CLOEXEC = 0x40000000;
 
     // <netinet/in.h>
     public const int IPPROTO_TCP = 6;
@@ -61,6 +62,26 @@ public static partial class LibC
     public const int F_GETFL = 3;
     public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
+    public const int F_SETLKW = 7;   // UNP 30.7: wait for a record lock
+    public const short F_WRLCK = 1;
+    public const short F_UNLCK = 2;
+
+    // <sys/mman.h>
+    public const int PROT_READ = 0x1;
+    public const int PROT_WRITE = 0x2;
+    public const int MAP_SHARED = 0x01;
+    public const int MAP_ANONYMOUS = 0x20;
+    public static readonly nint MAP_FAILED = -1;
+
+    // <pthread.h>
+    public const int PTHREAD_PROCESS_SHARED = 1;
+    public const int PTHREAD_MUTEX_ROBUST = 1;
+    /// <summary>Room for a pthread_mutex_t (40 bytes on x86_64, 48 on arm64) and a pthread_mutexattr_t (4, 8).</summary>
+    public const int PTHREAD_MUTEX_SIZE = 64;
+    public const int PTHREAD_MUTEXATTR_SIZE = 16;
+
+    // <sys/socket.h>: ancillary data (UNP 14.6, 15.7)
+    public const int SCM_RIGHTS = 1;
 
     // <unistd.h>
     public const int SEEK_SET = 0;
@@ -177,4 +198,6 @@ public static partial class LibC
     public const int EHOSTDOWN = 112;
     public const int EHOSTUNREACH = 113;
     public const int EINPROGRESS = 115;
+    public const int EOWNERDEAD = 130;      // a robust mutex's owner died holding it
+    public const int ENOTRECOVERABLE = 131;
 }

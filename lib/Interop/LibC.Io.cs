@@ -23,6 +23,15 @@ public static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int fcntl(int fd, int cmd, int arg);
 
+    [LibraryImport(Library, SetLastError = true, EntryPoint = "fcntl")]
+    private static partial int fcntl_flock(int fd, int cmd, flock* lock_);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int mkstemp(byte* template);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int unlink(byte* pathname);
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int poll(pollfd* fds, nuint nfds, int timeout);
 
@@ -51,6 +60,24 @@ public static unsafe partial class LibC
     public static int open(ReadOnlySpan<byte> pathname, int flags, int mode)
     {
         fixed (byte* p = pathname) return open(p, flags, mode);
+    }
+
+    /// <summary>fcntl(fd, F_SETLKW or F_SETLK or F_GETLK, &amp;lock): record locks (UNP 30.7).</summary>
+    public static int fcntl(int fd, int cmd, ref flock lock_)
+    {
+        fixed (flock* p = &lock_) return fcntl_flock(fd, cmd, p);
+    }
+
+    /// <param name="template">NUL-terminated, ending in XXXXXX, which mkstemp replaces.</param>
+    public static int mkstemp(Span<byte> template)
+    {
+        fixed (byte* p = template) return mkstemp(p);
+    }
+
+    /// <param name="pathname">NUL-terminated.</param>
+    public static int unlink(ReadOnlySpan<byte> pathname)
+    {
+        fixed (byte* p = pathname) return unlink(p);
     }
 
     public static int poll(Span<pollfd> fds, int nfds, int timeout)

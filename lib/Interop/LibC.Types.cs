@@ -136,3 +136,48 @@ public unsafe struct passwd
     public byte* pw_dir;
     public byte* pw_shell;
 }
+
+/// <summary>struct flock (64-bit Linux): the record lock of fcntl(F_SETLKW), UNP 30.7.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct flock
+{
+    public short l_type;
+    public short l_whence;
+    public long l_start;
+    public long l_len;
+    public int l_pid;
+}
+
+/// <summary>struct iovec.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct iovec
+{
+    public nint iov_base;
+    public nuint iov_len;
+}
+
+/// <summary>struct msghdr (64-bit glibc).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct msghdr
+{
+    public nint msg_name;
+    public uint msg_namelen;
+    public nint msg_iov;
+    public nuint msg_iovlen;
+    public nint msg_control;
+    public nuint msg_controllen;
+    public int msg_flags;
+}
+
+/// <summary>
+/// One control message carrying one descriptor: a struct cmsghdr followed by an int, padded
+/// to CMSG_SPACE(sizeof(int)) = 24 bytes on 64-bit Linux (UNP 15.7's control_un).
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = 24)]
+public struct cmsghdr_fd
+{
+    public nuint cmsg_len;   // CMSG_LEN(sizeof(int)) = 20
+    public int cmsg_level;
+    public int cmsg_type;
+    public int fd;
+}

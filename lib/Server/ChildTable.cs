@@ -34,6 +34,13 @@ public sealed class ChildTable(int capacity)
 
     public bool HasExited(int index) => _exited[index];
 
+    /// <summary>Whether pid is a child of ours not yet reaped nor exited: a pre-forking parent replaces the others.</summary>
+    public bool IsRunning(int pid)
+    {
+        int i = IndexOf(pid);
+        return i >= 0 && !_exited[i];
+    }
+
     /// <param name="pidfd">from pidfd_open(pid), or -1.</param>
     public void Add(int pid, int pidfd)
     {

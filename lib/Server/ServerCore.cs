@@ -164,15 +164,6 @@ public sealed class ServerCore
     }
 
     /// <summary>
-    /// accept(2), NOTES: errors of the connection being accepted, which Linux passes on from
-    /// accept(), mean "try again", like EAGAIN. ECONNABORTED and EPROTO are UNP 5.11's
-    /// client that reset before we accepted it.
-    /// </summary>
-    public static bool AcceptRetryable(int err)
-        => err is LibC.ECONNABORTED or LibC.EPROTO or LibC.ENETDOWN or LibC.ENOPROTOOPT or LibC.EHOSTDOWN
-               or LibC.ENONET or LibC.EHOSTUNREACH or LibC.EOPNOTSUPP or LibC.ENETUNREACH;
-
-    /// <summary>
     /// One connection from the listener: the connected socket (close-on-exec), counted,
     /// with --keepalive set and its "connection from" line logged. -1 when there is none to
     /// take now (the queue is empty, or out of descriptors: accepting pauses), with fatal 0;
@@ -199,13 +190,13 @@ public sealed class ServerCore
             int err = Errno.Last;
             if (err == LibC.EAGAIN) return -1; // the queue is empty
             if (err == LibC.EINTR) continue;   // UNP 5.9: restart the interrupted accept
-            if (AcceptRetryable(err))
+            if (Unp.Accept.Retryable(err))
             {
                 // That connection failed, not the server. Say so, and go on.
                 Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));
                 continue;
             }
-            if (err == LibC.EMFILE || err == LibC.ENFILE || err == LibC.ENOBUFS || err == LibC.ENOMEM)
+            if (Unp.Accept.OutOfResources(err))
             {
                 Log.Error(Log.Line().Add("accept error: "u8).AddErrno(err));
                 PauseAccepting();
@@ -218,13 +209,7 @@ public sealed class ServerCore
     }
 
     /// <summary>"connection from HOST, port N": the line every design logs per accepted client.</summary>
-    public static void LogConnectionFrom(ref sockaddr_storage cliaddr)
-    {
-        Span<byte> host = stackalloc byte[LibC.INET6_ADDRSTRLEN];
-        int hostLen = Addresses.SockNtopHost(ref cliaddr, host);
-        Log.Info(Log.Line().Add("connection from "u8).Add(host[..Math.Max(hostLen, 0)])
-                           .Add(", port "u8).Add(Addresses.Port(ref cliaddr)));
-    }
+    public static void LogConnectionFrom(ref sockaddr_storage cliaddr) => Unp.Accept.LogPeer(ref cliaddr);
 
     /// <summary>
     /// err_sys on accept: the error, then the same ending as SIGTERM's (children stopped and

@@ -27,6 +27,10 @@ public static class Log
     // and never forks in the middle of a line, so a child starts with it made and unused.
     [ThreadStatic] private static LogLine? t_current;
 
+    // The thread that first logs (the main thread) gets its buffer here, before anything can
+    // fork: a child never makes one (R4), whatever was or was not logged before the fork.
+    static Log() => t_current = new LogLine(1024);
+
     // The report of a failed write, built in its own buffer: the line buffer holds the line that failed.
     private static readonly LogLine Report = new(256);
 

@@ -20,7 +20,7 @@ public sealed class ForkPerConnection : ServerDesign
     /// <summary>Accepts per wake-up, so SIGCHLD is read (and zombies reaped) between bursts.</summary>
     private const int AcceptBurst = 16;
 
-    public override void Prepare(ServerCore core) => PrepareFork(core);
+    public override void Prepare(ServerCore core) => PrepareFork(core, [core.ListenFd, core.Signals.Fd]); // the child neither accepts nor takes signals
 
     public override int Serve(ServerCore core)
     {

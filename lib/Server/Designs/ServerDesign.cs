@@ -11,6 +11,10 @@ public abstract class ServerDesign
     {
         ServerModel.Iterative => new Iterative(),
         ServerModel.Fork => new ForkPerConnection(),
+        ServerModel.Prefork => new Prefork(),
+        ServerModel.PreforkFlock => new PreforkFlock(),
+        ServerModel.PreforkMutex => new PreforkMutex(),
+        ServerModel.PreforkPass => new PreforkPass(),
         ServerModel.Thread => new ThreadPerConnection(),
         ServerModel.Prethread => new Prethread(),
         ServerModel.PrethreadMain => new PrethreadMain(),
@@ -46,10 +50,13 @@ public abstract class ServerDesign
     /// <summary>Stopping, after the listener was closed: end every connection, then log "stopped".</summary>
     public virtual void StopConnections(ServerCore core) => core.StopChildren();
 
-    /// <summary>The forking designs' preparation (fork-safety R3, R4): what the child closes, and the pre-JIT.</summary>
-    protected static void PrepareFork(ServerCore core, params int[] closeInChild)
+    /// <summary>
+    /// The forking designs' preparation (fork-safety R3, R4): the descriptors every child
+    /// closes, and the pre-JIT of the child's path (with a pre-forked child's loop, if any).
+    /// </summary>
+    protected static void PrepareFork(ServerCore core, int[] closeInChild, PreforkLoop? loop = null)
     {
-        ForkPath.Prepare([core.ListenFd, core.Signals.Fd, .. closeInChild], sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
-        PreJit.ChildPath(core.Service);
+        ForkPath.Prepare(closeInChild, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
+        PreJit.ChildPath(core.Service, loop);
     }
 }
