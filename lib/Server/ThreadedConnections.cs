@@ -47,7 +47,15 @@ public sealed class ThreadedConnections
             _threads.RemoveAll(x => !x.IsAlive && !x.ThreadState.HasFlag(ThreadState.Unstarted));
             _threads.Add(t);
         }
-        t.Start();
+        try
+        {
+            t.Start();
+        }
+        catch
+        {
+            lock (_lock) _threads.Remove(t); // pthread_create failed: nothing to join
+            throw;
+        }
         return t;
     }
 

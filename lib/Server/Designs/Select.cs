@@ -39,6 +39,9 @@ public sealed class Select : ServerDesign
     private EchoSessions _sessions = null!;
     private readonly EchoSession?[] _client = new EchoSession?[LibC.FD_SETSIZE];
     private int _maxi = -1;
+    private readonly Action<EchoSession> _forget;
+
+    public Select() => _forget = s => _client[s.Slot] = null; // made once: the loop allocates nothing per turn
 
     public override void Prepare(ServerCore core)
     {
@@ -55,7 +58,7 @@ public sealed class Select : ServerDesign
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         for (;;)
         {
-            int idleMs = _sessions.ExpireIdle(s => _client[s.Slot] = null);
+            int idleMs = _sessions.ExpireIdle(_forget);
             bool accepting = core.AcceptingNow(_sessions.Count, out int timeoutMs);
             if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
 
