@@ -1,0 +1,169 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using UnpServers.Interop;
+using UnpServers.Tests.Support;
+
+namespace UnpServers.Tests;
+
+/// <summary>
+/// UNP chapter 30: every server design of echosrv --model serves the same bytes, stops the same
+/// way, and logs the same lines. The pre-forked ones also keep their N children.
+/// </summary>
+[TestFixture]
+public class DesignTests
+{
+    /// <summary>Every design that serves clients concurrently; each test below runs once per design.</summary>
+    public static readonly string[] Concurrent = ["fork", "prefork", "prefork-flock", "prefork-mutex", "prefork-pass"];
+
+    public static readonly string[] Preforked = ["prefork", "prefork-flock", "prefork-mutex", "prefork-pass"];
+
+    /// <summary>
+    /// 16 clients at once, each with a sender task: without enough pool threads from the start,
+    /// a client can stall long enough for the server's --idle-timeout to close it.
+    /// </summary>
+    [OneTimeSetUp]
+    public void EnoughThreadsForSixteenClients()
+    {
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 48), Math.Max(io, 48));
+    }
+
+    /// <summary>Few children: every test starts a server, on a machine the whole suite shares.</summary>
+    private static string[] Args(string design, params string[] more)
+        => ["--model", design, .. Preforked.Contains(design) ? ["--workers", "3"] : Array.Empty<string>(), .. more];
+
+    private static ServerProcess Start(string design, params string[] more)
+        => ServerProcess.Start("echosrv", Args(design, more), new Dictionary<string, string> { ["UNPSERVERS_CHILD_ALLOC_REPORT"] = "1" });
+
+    [TestCaseSource(nameof(Concurrent))]
+    public void EchoesByteExactSmallLargeAndSixteenAtOnce(string design)
+    {
+        using var server = Start(design, "--idle-timeout", "5");
+        var random = new Random(30);
+        byte[] small = "hello, chapter 30\n"u8.ToArray();
+        Assert.That(EchoClient.RoundTrip(server.Port, small), Is.EqualTo(small));
+        byte[] large = new byte[1 << 20];
+        random.NextBytes(large);
+        Assert.That(EchoClient.RoundTrip(server.Port, large), Is.EqualTo(large), "1 MiB, byte for byte");
+
+        var payloads = Enumerable.Range(0, 16).Select(i => { var b = new byte[65536 + i]; random.NextBytes(b); return b; }).ToArray();
+        var echoes = payloads.Select(p => Task.Run(() => EchoClient.RoundTrip(server.Port, p))).ToArray();
+        Assert.That(Task.WaitAll(echoes, 60000), Is.True, "16 concurrent clients within 60 s");
+        for (int i = 0; i < 16; i++) Assert.That(echoes[i].Result, Is.EqualTo(payloads[i]), $"client {i}");
+
+        // --idle-timeout works in this design too: a client that sends nothing is closed.
+        using (var idle = EchoClient.Connect(server.Port, timeoutMs: 20000))
+            Assert.That(EchoClient.ReadToEnd(idle), Is.Empty, "the idle client is closed");
+
+        Assert.That(Wait.Until(() => server.CountLog(new("^connection from 127\\.0\\.0\\.1, port \\d+$")) == 19, 10000), Is.True,
+                    "one connection-from line per client:\n" + server.Log);
+        Assert.That(server.LogLines().Where(l => l.Contains(" allocated ")), Is.Not.Empty.And.All.Match(@"^child \d+ allocated 0 bytes$"),
+                    "fork-safety R4: children allocate nothing");
+
+        server.Signal(LibC.SIGUSR1);
+        Match stats = server.WaitForLog(new(@"^stats: accepted (\d+), active \d+, reaped \d+"), 5000);
+        Assert.That(int.Parse(stats.Groups[1].Value), Is.EqualTo(19), server.Log);
+        if (Preforked.Contains(design))
+        {
+            Match meter = server.WaitForLog(new(@"^connections per child: (\d+ \d+(, )?){3}$"), 5000);
+            long sum = Regex.Matches(meter.Value, @"\d+ (\d+)").Sum(m => long.Parse(m.Groups[1].Value));
+            Assert.That(sum, Is.EqualTo(19), "the per-child counts add up (no child was replaced)");
+        }
+    }
+
+    [TestCaseSource(nameof(Concurrent))]
+    public void SigtermStopsTheDesignAndLeavesNothingBehind(string design)
+    {
+        using var server = Start(design);
+        var clients = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "held"), Is.EqualTo("held\n"));
+        int expected = Preforked.Contains(design) ? 3 : 2;
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == expected, 5000), Is.True, $"{expected} children: ps shows the design");
+
+        server.Signal(LibC.SIGTERM);
+        Assert.That(server.WaitForExit(10000), Is.EqualTo(0), "exit status 0\n" + server.Log);
+        Assert.That(kids.Where(ProcFs.Exists), Is.Empty, "no child left behind, not even a zombie");
+        foreach (Socket c in clients)
+        {
+            Assert.That(EchoClient.ReadToEnd(c), Is.Empty, "each held client sees its connection close");
+            c.Dispose();
+        }
+        Assert.That(server.LogLines(), Does.Contain("received SIGTERM, stopping").And.Contain("stopped"));
+    }
+
+    [TestCaseSource(nameof(Preforked))]
+    public void KillingAChildLosesAtMostItsConnectionAndAReplacementAppears(string design)
+    {
+        using var server = Start(design);
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
+        var clients = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "before"), Is.EqualTo("before\n"));
+
+        int victim = kids[0];
+        server.SignalChild(victim, LibC.SIGKILL);
+
+        Match replaced = server.WaitForLog(new($@"^child {victim} is gone; forked (\d+) in its place$"), 10000);
+        int successor = int.Parse(replaced.Groups[1].Value);
+        Assert.That(Wait.Until(() => server.Children().Contains(successor) && server.Children().Length == 3, 5000), Is.True,
+                    "N children again, the new one among them");
+        Assert.That(ProcFs.Exists(victim) && ProcFs.State(victim) != 'Z', Is.False, "the killed child is reaped");
+
+        int cut = 0;
+        foreach (Socket c in clients)
+        {
+            try { if (EchoClient.Line(c, "after") != "after\n") cut++; }
+            catch (SocketException) { cut++; }
+            c.Dispose();
+        }
+        Assert.That(cut, Is.LessThanOrEqualTo(1), "at most the killed child's own connection is lost");
+        for (int i = 0; i < 4; i++)
+            Assert.That(EchoClient.RoundTrip(server.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "new clients are served");
+    }
+
+    /// <summary>
+    /// UNP 30.7, 30.8: the only child holds the accept lock while it blocks in accept(). Killed
+    /// there, its successor must still get the lock: the kernel drops a dead process's record
+    /// locks, and the mutex is robust (a plain process-shared mutex would stay locked for ever).
+    /// </summary>
+    [TestCase("prefork-flock")]
+    [TestCase("prefork-mutex")]
+    public void AChildKilledHoldingTheAcceptLockDoesNotHangTheNext(string design)
+    {
+        using var server = ServerProcess.Start("echosrv", ["--model", design, "--workers", "1"]);
+        int[] kids = [];
+        Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1 && InAccept(kids[0]), 5000), Is.True,
+                    "the child waits in accept(), holding the lock");
+        server.SignalChild(kids[0], LibC.SIGKILL);
+        server.WaitForLog(new($@"^child {kids[0]} is gone; forked \d+ in its place$"), 10000);
+        Assert.That(EchoClient.RoundTrip(server.Port, "still\n"u8.ToArray(), 15000), Is.EqualTo("still\n"u8.ToArray()),
+                    "the successor took the lock and accepted");
+    }
+
+    /// <summary>Whether pid is blocked in accept4(2), from /proc/PID/syscall.</summary>
+    private static bool InAccept(int pid)
+    {
+        int accept4 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 242 : 288;
+        try { return File.ReadAllText($"/proc/{pid}/syscall").Split(' ')[0] == accept4.ToString(); }
+        catch (IOException) { return false; }
+    }
+
+    [TestCase("--model=forking", "--model must be one of ")]
+    [TestCase("--workers=4", "--workers applies to the pre-forked designs, not to --model fork")]
+    [TestCase("--model=iterative --workers=2", "--workers applies to the pre-forked designs, not to --model iterative")]
+    [TestCase("--model=prefork --workers=-1", "--workers must be 1..1024, not -1")]
+    [TestCase("--model=prefork --workers=100000", "--workers must be 1..1024, not 100000")]
+    [TestCase("--model=prefork-pass --exec", "--exec is a variant of --model fork, not of prefork-pass")]
+    [TestCase("--model=prefork --reap=none", "--reap applies to --model fork: --model prefork reaps with waitpid, to replace its children")]
+    [TestCase("--model=prefork-mutex --max-children=4", "--max-children applies to --model fork: --model prefork-mutex runs --workers children")]
+    public void BadDesignArgumentsExit64WithOneLineAndTheUsage(string args, string reason)
+    {
+        var r = Run.Program("echosrv", args.Split(' '));
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Does.StartWith("echosrv: " + reason));
+        Assert.That(r.StdErr, Does.Contain("usage: echosrv"));
+        Assert.That(r.StdErr, Does.Not.Contain("   at "), "no stack trace");
+    }
+}
