@@ -6,18 +6,13 @@ using UnpServers.Tests.Support;
 namespace UnpServers.Tests;
 
 /// <summary>
-/// The designs that never fork (UNP 30.10-30.12, 6.8, 6.11, epoll): every byte echoed, many
-/// clients at once, a client that never reads stopping only itself, the signals, the log, and
-/// what ps shows (named threads, no children).
+/// The designs that never fork (UNP 30.10-30.12, 6.8, 6.11, epoll), beyond what DesignTests
+/// checks in every design (bytes, 16 clients, SIGTERM, usage): a client that never reads
+/// stopping only itself, the signals, the log, and what ps shows (named threads, no children).
 /// </summary>
-[TestFixtureSource(nameof(Designs))]
+[TestFixtureSource(typeof(DesignTests), nameof(DesignTests.NonForking))]
 public class NonForkingDesignTests(string design)
 {
-    /// <summary>The non-forking models, as --model names.</summary>
-    public static readonly string[] Designs = ["thread", "prethread", "prethread-main", "select", "poll", "epoll"];
-
-    private static bool Threaded(string d) => d is "thread" or "prethread" or "prethread-main";
-
     private ServerProcess _server = null!;
 
     [OneTimeSetUp]
@@ -25,32 +20,6 @@ public class NonForkingDesignTests(string design)
 
     [OneTimeTearDown]
     public void StopServer() => _server.Dispose();
-
-    [Test]
-    public void SmallAndOneMiBPayloadsEchoByteExact()
-    {
-        byte[] small = [0, 0, (byte)'a', 0, (byte)'\r', 0xff, 0xfe, (byte)'z', 0];
-        Assert.That(EchoClient.RoundTrip(_server.Port, small), Is.EqualTo(small));
-        byte[] big = new byte[1 << 20];
-        new Random(10).NextBytes(big);
-        byte[] got = EchoClient.RoundTrip(_server.Port, big);
-        Assert.That(got.Length, Is.EqualTo(big.Length));
-        Assert.That(got.AsSpan().SequenceEqual(big), Is.True, "echoed bytes differ");
-    }
-
-    [Test]
-    public void SixteenConcurrentClientsAreEachEchoedExactly()
-    {
-        var tasks = Enumerable.Range(0, 16).Select(i => Task.Run(() =>
-        {
-            byte[] data = new byte[64 << 10];
-            new Random(i).NextBytes(data);
-            return EchoClient.RoundTrip(_server.Port, data).AsSpan().SequenceEqual(data);
-        })).ToArray();
-        Assert.That(Task.WaitAll(tasks, 30000), Is.True, "16 clients within 30 s");
-        Assert.That(tasks.Select(t => t.Result), Is.All.True);
-        Assert.That(ProcFs.Children(_server.Pid), Is.Empty, "a non-forking design has no children");
-    }
 
     [Test]
     public void AClientThatNeverReadsDoesNotStopTheOthers()
@@ -279,22 +248,5 @@ public class SelectFdSetSizeTests
         {
             foreach (Socket c in clients) c.Dispose();
         }
-    }
-}
-
-/// <summary>--model and --workers on the command line.</summary>
-[TestFixture]
-public class DesignUsageTests
-{
-    [TestCase("--model", "bogus")]
-    [TestCase("--model", "thread", "--exec")]
-    [TestCase("--model", "prethread", "--workers", "-1")]
-    [TestCase("--model", "prethread-main", "--workers", "5000")]
-    [TestCase("--model", "prethread", "--max-children", "4")]
-    public void BadCombinationsAreUsageErrors(params string[] args)
-    {
-        var r = Run.Program("echosrv", ["--port", "0", .. args]);
-        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
-        Assert.That(r.StdErr, Does.Not.Contain("   at "), "no stack trace");
     }
 }
