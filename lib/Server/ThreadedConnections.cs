@@ -37,7 +37,10 @@ public sealed class ThreadedConnections
     /// <summary>A worker's accept() failed in a way that ends the server (its errno), or 0.</summary>
     public int Fatal { get { lock (_lock) return _fatal; } }
 
-    /// <summary>Starts a thread named name (its Linux comm: ps -L, /proc/PID/task/TID/comm; at most 15 bytes).</summary>
+    /// <summary>
+    /// Starts a thread named name (its Linux comm: ps -L, /proc/PID/task/TID/comm; at most 15
+    /// bytes). A failed pthread_create (EAGAIN: out of threads or memory) is an UnpException.
+    /// </summary>
     public Thread Start(string name, ThreadStart body)
     {
         // 256 KiB: str_echo's stack buffer is 16 KiB; the default 8 MiB would be address space for nothing.
@@ -51,10 +54,10 @@ public sealed class ThreadedConnections
         {
             t.Start();
         }
-        catch
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
         {
-            lock (_lock) _threads.Remove(t); // pthread_create failed: nothing to join
-            throw;
+            lock (_lock) _threads.Remove(t); // nothing to join
+            throw new UnpException("pthread_create", LibC.EAGAIN, $"pthread_create error: {e.Message}");
         }
         return t;
     }

@@ -57,11 +57,11 @@ public sealed class ThreadPerConnection : ServerDesign
             {
                 _conns.Start(ThreadName(connfd), () => Doit(core, connfd));
             }
-            catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
+            catch (UnpException e)
             {
                 // pthread_create failed (EAGAIN: out of threads or memory): that client is closed;
                 // accepting pauses, as after fork's EAGAIN.
-                Log.Error($"pthread_create error: {e.Message}");
+                Log.Error(e.Message);
                 _conns.Close(connfd);
                 core.PauseAccepting();
                 return 0;
