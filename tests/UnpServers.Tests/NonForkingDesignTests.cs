@@ -125,46 +125,11 @@ public class NonForkingDesignTests(string design)
         Assert.Throws<SocketException>(() => EchoClient.Connect(server.Port).Dispose(), "the listener is closed");
     }
 
-    [Test]
-    public void SighupReopensTheLogAndWithoutALogStops()
-    {
-        using (var server = ServerProcess.StartEcho("--model", design))
-        {
-            File.Move(server.LogPath, server.LogPath + ".1");
-            try
-            {
-                server.Signal(LibC.SIGHUP);
-                server.WaitForLog(new("^received SIGHUP; log reopened$"), 5000);
-                using var c = EchoClient.Connect(server.Port);
-                Assert.That(EchoClient.Line(c, "after hup"), Is.EqualTo("after hup\n"));
-            }
-            finally { File.Delete(server.LogPath + ".1"); }
-        }
-        using var plain = ServerProcess.Start("echosrv", ["--model", design], logToStdout: true);
-        plain.Signal(LibC.SIGHUP);
-        Assert.That(plain.WaitForExit(10000), Is.EqualTo(0));
-        plain.WaitForLog(new("^received SIGHUP, no --log file to reopen: stopping$"), 1000);
-    }
-
-    [Test]
-    public void IdleTimeoutClosesAnIdleClientAndOneThatNeverReads()
-    {
-        using var server = ServerProcess.StartEcho("--model", design, "--idle-timeout", "1");
-        using var idle = EchoClient.Connect(server.Port);
-        EchoClient.Line(idle, "then silence");
-        using Socket hog = NeverReader(server.Port);
-        Assert.That(EchoClient.ReadToEnd(idle), Is.Empty, "the idle client is closed");
-        server.WaitForLog(new("^str_echo: idle for 1 s, closing$"), 5000);
-        server.WaitForLog(new("^str_echo: client has not read for 1 s, closing$"), 5000);
-        using var c = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(c, "served on"), Is.EqualTo("served on\n"));
-    }
-
     /// <summary>
     /// A client that sends until the server's echo has filled every buffer between them, and
     /// never reads. Returns when its sends no longer go through (bounded).
     /// </summary>
-    private static Socket NeverReader(int port)
+    internal static Socket NeverReader(int port)
     {
         var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
         s.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
@@ -189,7 +154,7 @@ public class NonForkingDesignTests(string design)
     }
 }
 
-/// <summary>--user and --keepalive in a design with threads and in one without.</summary>
+/// <summary>--user, --keepalive, SIGHUP and --idle-timeout, each in the designs where it is theirs to get right.</summary>
 [TestFixture]
 public class NonForkingDesignOptionTests
 {
@@ -210,6 +175,46 @@ public class NonForkingDesignOptionTests
         int clientPort = ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
         var ss = Run.Shell($"ss -tno state established '( sport = :{server.Port} and dport = :{clientPort} )'");
         Assert.That(ss.StdOut, Does.Contain("keepalive"), ss.StdOut);
+    }
+
+    /// <summary>The signals are the core's; the stop without --log is each design's: one with threads, one without.</summary>
+    [TestCase("prethread")]
+    [TestCase("epoll")]
+    public void SighupReopensTheLogAndWithoutALogStops(string design)
+    {
+        using (var server = ServerProcess.StartEcho("--model", design))
+        {
+            File.Move(server.LogPath, server.LogPath + ".1");
+            try
+            {
+                server.Signal(LibC.SIGHUP);
+                server.WaitForLog(new("^received SIGHUP; log reopened$"), 5000);
+                using var c = EchoClient.Connect(server.Port);
+                Assert.That(EchoClient.Line(c, "after hup"), Is.EqualTo("after hup\n"));
+            }
+            finally { File.Delete(server.LogPath + ".1"); }
+        }
+        using var plain = ServerProcess.Start("echosrv", ["--model", design], logToStdout: true);
+        plain.Signal(LibC.SIGHUP);
+        Assert.That(plain.WaitForExit(10000), Is.EqualTo(0));
+        plain.WaitForLog(new("^received SIGHUP, no --log file to reopen: stopping$"), 1000);
+    }
+
+    /// <summary>The multiplexers' own deadlines (the thread designs run str_echo, as a forked child does: IdleTimeoutTests).</summary>
+    [TestCase("select")]
+    [TestCase("poll")]
+    [TestCase("epoll")]
+    public void IdleTimeoutClosesAnIdleClientAndOneThatNeverReads(string design)
+    {
+        using var server = ServerProcess.StartEcho("--model", design, "--idle-timeout", "1");
+        using var idle = EchoClient.Connect(server.Port);
+        EchoClient.Line(idle, "then silence");
+        using Socket hog = NonForkingDesignTests.NeverReader(server.Port);
+        Assert.That(EchoClient.ReadToEnd(idle), Is.Empty, "the idle client is closed");
+        server.WaitForLog(new("^str_echo: idle for 1 s, closing$"), 5000);
+        server.WaitForLog(new("^str_echo: client has not read for 1 s, closing$"), 5000);
+        using var c = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(c, "served on"), Is.EqualTo("served on\n"));
     }
 }
 
