@@ -98,6 +98,19 @@ public static partial class LibC
     public const short POLLHUP = 0x10;
     public const short POLLNVAL = 0x20;
 
+    // <sys/select.h>
+    public const int FD_SETSIZE = 1024;
+
+    // <sys/epoll.h>
+    public const int EPOLL_CLOEXEC = 0x80000;
+    public const int EPOLL_CTL_ADD = 1;
+    public const int EPOLL_CTL_DEL = 2;
+    public const int EPOLL_CTL_MOD = 3;
+    public const uint EPOLLIN = 0x1;
+    public const uint EPOLLOUT = 0x4;
+    public const uint EPOLLERR = 0x8;
+    public const uint EPOLLHUP = 0x10;
+
     // <signal.h>
     public const int SIGHUP = 1;
     public const int SIGINT = 2;

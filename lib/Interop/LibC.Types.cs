@@ -65,6 +65,37 @@ public struct pollfd
     public short revents;
 }
 
+/// <summary>fd_set: FD_SETSIZE (1024) bits, as glibc's array of longs.</summary>
+[InlineArray(16)]
+public struct fd_set
+{
+    private ulong _bits;
+}
+
+/// <summary>struct timeval (64-bit): select's time-out.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct timeval
+{
+    public long tv_sec;
+    public long tv_usec;
+}
+
+/// <summary>struct epoll_event as x86_64 glibc declares it: packed, 12 bytes (data at offset 4).</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 4)]
+public struct epoll_event
+{
+    public uint events;
+    public ulong data;
+}
+
+/// <summary>struct epoll_event on the other architectures (arm64): data aligned to 8, 16 bytes.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct epoll_event_aligned
+{
+    public uint events;
+    public ulong data;
+}
+
 /// <summary>struct sockaddr_storage: room for any address, 128 bytes.</summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 public struct sockaddr_storage

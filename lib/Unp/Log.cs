@@ -22,21 +22,26 @@ public static class Log
     /// </summary>
     public static int ReportFd { get; set; } = Stdio.Err;
 
-    // One line buffer for the process. The parent never forks in the middle of a line,
-    // so a child starts with it unused.
-    private static readonly LogLine Current = new(1024);
+    // One line buffer per thread: the thread designs (UNP 30.10-30.12) log from every
+    // thread. A forking server has one thread, which made its buffer before the first fork
+    // and never forks in the middle of a line, so a child starts with it made and unused.
+    [ThreadStatic] private static LogLine? t_current;
 
-    // The report of a failed write, built in its own buffer: Current is the line that failed.
+    // The thread that first logs (the main thread) gets its buffer here, before anything can
+    // fork: a child never makes one (R4), whatever was or was not logged before the fork.
+    static Log() => t_current = new LogLine(1024);
+
+    // The report of a failed write, built in its own buffer: the line buffer holds the line that failed.
     private static readonly LogLine Report = new(256);
 
     private static long s_lost;
-    private static bool s_reported;
+    private static int s_reported;
 
     /// <summary>Lines this process could not write (full disk, closed descriptor); the stats line shows them.</summary>
-    public static long LostLines => s_lost;
+    public static long LostLines => Interlocked.Read(ref s_lost);
 
-    /// <summary>Starts a line (the previous one is discarded).</summary>
-    public static LogLine Line() => Current.Clear();
+    /// <summary>Starts a line (the previous one of this thread is discarded).</summary>
+    public static LogLine Line() => (t_current ??= new LogLine(1024)).Clear();
 
     public static void Info(LogLine line) => line.WriteTo(InfoFd);
 
@@ -87,9 +92,8 @@ public static class Log
 
     private static void Lost(int fd, int err)
     {
-        s_lost++;
-        if (s_reported) return;
-        s_reported = true;
+        Interlocked.Increment(ref s_lost);
+        if (Interlocked.Exchange(ref s_reported, 1) != 0) return; // once, whichever thread fails first
         if (ReportFd < 0 || ReportFd == fd) return; // nowhere else to say it
         Report.Clear().Add("log write error: "u8).AddErrno(err)
               .Add("; lines that cannot be written are counted in the stats line (log lines lost)"u8);

@@ -14,9 +14,15 @@ namespace UnpServers.Tests;
 public class DesignTests
 {
     /// <summary>Every design that serves clients concurrently; each test below runs once per design.</summary>
-    public static readonly string[] Concurrent = ["fork", "prefork", "prefork-flock", "prefork-mutex", "prefork-pass"];
+    public static readonly string[] Concurrent = ["fork", "prefork", "prefork-flock", "prefork-mutex", "prefork-pass",
+                                                  "thread", "prethread", "prethread-main", "select", "poll", "epoll"];
 
     public static readonly string[] Preforked = ["prefork", "prefork-flock", "prefork-mutex", "prefork-pass"];
+
+    /// <summary>The designs that never fork (UNP 30.10-30.12, 6.8, 6.11, epoll): NonForkingDesignTests runs its own tests on them.</summary>
+    public static readonly string[] NonForking = ["thread", "prethread", "prethread-main", "select", "poll", "epoll"];
+
+    private static bool Prethreaded(string design) => design is "prethread" or "prethread-main";
 
     /// <summary>
     /// 16 clients at once, each with a sender task: without enough pool threads from the start,
@@ -31,7 +37,7 @@ public class DesignTests
 
     /// <summary>Few children: every test starts a server, on a machine the whole suite shares.</summary>
     private static string[] Args(string design, params string[] more)
-        => ["--model", design, .. Preforked.Contains(design) ? ["--workers", "3"] : Array.Empty<string>(), .. more];
+        => ["--model", design, .. Preforked.Contains(design) || Prethreaded(design) ? ["--workers", "3"] : Array.Empty<string>(), .. more];
 
     private static ServerProcess Start(string design, params string[] more)
         => ServerProcess.Start("echosrv", Args(design, more), new Dictionary<string, string> { ["UNPSERVERS_CHILD_ALLOC_REPORT"] = "1" });
@@ -58,8 +64,9 @@ public class DesignTests
 
         Assert.That(Wait.Until(() => server.CountLog(new("^connection from 127\\.0\\.0\\.1, port \\d+$")) == 19, 10000), Is.True,
                     "one connection-from line per client:\n" + server.Log);
-        Assert.That(server.LogLines().Where(l => l.Contains(" allocated ")), Is.Not.Empty.And.All.Match(@"^child \d+ allocated 0 bytes$"),
-                    "fork-safety R4: children allocate nothing");
+        if (!NonForking.Contains(design))
+            Assert.That(server.LogLines().Where(l => l.Contains(" allocated ")), Is.Not.Empty.And.All.Match(@"^child \d+ allocated 0 bytes$"),
+                        "fork-safety R4: children allocate nothing");
 
         server.Signal(LibC.SIGUSR1);
         Match stats = server.WaitForLog(new(@"^stats: accepted (\d+), active \d+, reaped \d+"), 5000);
@@ -78,7 +85,7 @@ public class DesignTests
         using var server = Start(design);
         var clients = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
         foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "held"), Is.EqualTo("held\n"));
-        int expected = Preforked.Contains(design) ? 3 : 2;
+        int expected = Preforked.Contains(design) ? 3 : NonForking.Contains(design) ? 0 : 2;
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == expected, 5000), Is.True, $"{expected} children: ps shows the design");
 
@@ -186,8 +193,13 @@ public class DesignTests
     }
 
     [TestCase("--model=forking", "--model must be one of ")]
-    [TestCase("--workers=4", "--workers applies to the pre-forked designs, not to --model fork")]
-    [TestCase("--model=iterative --workers=2", "--workers applies to the pre-forked designs, not to --model iterative")]
+    [TestCase("--workers=4", "--workers applies to the pre-forked and pre-threaded designs, not to --model fork")]
+    [TestCase("--model=iterative --workers=2", "--workers applies to the pre-forked and pre-threaded designs, not to --model iterative")]
+    [TestCase("--model=epoll --workers=2", "--workers applies to the pre-forked and pre-threaded designs, not to --model epoll")]
+    [TestCase("--model=prethread-main --workers=5000", "--workers must be 1..1024, not 5000")]
+    [TestCase("--model=thread --exec", "--exec is a variant of --model fork, not of thread")]
+    [TestCase("--model=select --reap=ignore", "--reap applies to --model fork: --model select has no children")]
+    [TestCase("--model=prethread --max-children=4", "--max-children does not apply to --model prethread: its --workers threads serve one connection each")]
     [TestCase("--model=prefork --workers=-1", "--workers must be 1..1024, not -1")]
     [TestCase("--model=prefork --workers=100000", "--workers must be 1..1024, not 100000")]
     [TestCase("--model=prefork-pass --exec", "--exec is a variant of --model fork, not of prefork-pass")]

@@ -15,6 +15,12 @@ public abstract class ServerDesign
         ServerModel.PreforkFlock => new PreforkFlock(),
         ServerModel.PreforkMutex => new PreforkMutex(),
         ServerModel.PreforkPass => new PreforkPass(),
+        ServerModel.Thread => new ThreadPerConnection(),
+        ServerModel.Prethread => new Prethread(),
+        ServerModel.PrethreadMain => new PrethreadMain(),
+        ServerModel.Select => new Select(),
+        ServerModel.Poll => new Poll(),
+        ServerModel.Epoll => new Epoll(),
         _ => null,
     };
 

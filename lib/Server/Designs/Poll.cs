@@ -1,0 +1,130 @@
+// UNP 6.11 tcpservpoll01: select's server with poll(), whose array of pollfd has no
+// FD_SETSIZE: client[0] is the listening socket, the rest are the clients (and -1 a free slot).
+//
+//   client[0].fd = listenfd; client[0].events = POLLRDNORM;
+//   for (i = 1; i < OPEN_MAX; i++) client[i].fd = -1;
+//   for ( ; ; ) {
+//       nready = Poll(client, maxi+1, INFTIM);
+//       if (client[0].revents & POLLRDNORM) {     /* new client connection */
+//           connfd = Accept(listenfd, (SA *) &cliaddr, &clilen);
+//           for (i = 1; i < OPEN_MAX; i++) if (client[i].fd < 0) { client[i].fd = connfd; break; }
+//           client[i].events = POLLRDNORM;
+//           if (i > maxi) maxi = i;
+//       }
+//       for (i = 1; i <= maxi; i++) {              /* check all clients for data */
+//           if ((sockfd = client[i].fd) < 0) continue;
+//           if (client[i].revents & (POLLRDNORM | POLLERR)) {
+//               if ((n = read(sockfd, buf, MAXLINE)) < 0) { if (errno == ECONNRESET) { Close(sockfd); client[i].fd = -1; } else err_sys("read error"); }
+//               else if (n == 0) { Close(sockfd); client[i].fd = -1; }
+//               else Writen(sockfd, buf, n);
+//           }
+//       }
+//   }
+//
+// As in the select design: non-blocking sockets, each client's pending echo kept
+// (EchoSession) and that client not read while it waits (POLLOUT instead of POLLIN), so a
+// client that never reads stops only itself. Here client[1] is the signalfd (R2), the
+// clients start at 2, and the array grows as needed (the book's OPEN_MAX).
+using UnpServers.Interop;
+using UnpServers.Unp;
+
+namespace UnpServers.Server.Designs;
+
+public sealed class Poll : ServerDesign
+{
+    private const int AcceptBurst = 16;
+    private const int FirstClient = 2;
+
+    private EchoSessions _sessions = null!;
+    private pollfd[] _client = new pollfd[64];
+    private EchoSession?[] _session = new EchoSession?[64];
+    private int _maxi = FirstClient - 1;
+    private readonly Action<EchoSession> _forget;
+
+    public Poll() => _forget = Forget; // made once: the loop allocates nothing per turn
+
+    public override void Prepare(ServerCore core)
+    {
+        _sessions = new EchoSessions(core.Service.IdleTimeoutMs);
+        for (int i = FirstClient; i < _client.Length; i++) _client[i].fd = -1;
+    }
+
+    public override int Active(ServerCore core) => _sessions.Count;
+
+    public override int Serve(ServerCore core)
+    {
+        Span<byte> buf = new byte[EchoSessions.BufferSize];
+        for (;;)
+        {
+            int idleMs = _sessions.ExpireIdle(_forget);
+            bool accepting = core.AcceptingNow(_sessions.Count, out int timeoutMs);
+            if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
+
+            _client[0] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
+            _client[1] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
+            for (int i = FirstClient; i <= _maxi; i++)
+            {
+                _client[i].revents = 0;
+                if (_session[i] is not { } s) continue;
+                _client[i].events = (short)((s.WantsRead ? LibC.POLLIN : 0) | (s.WantsWrite ? LibC.POLLOUT : 0));
+            }
+
+            if (core.Poll(_client.AsSpan(0, _maxi + 1), timeoutMs) == 0) continue;
+            if (_client[1].revents != 0 && core.HandleSignals()) return core.Stop();
+            if (_client[0].revents != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
+
+            for (int i = FirstClient; i <= _maxi; i++) // check all clients for data, or room for their echo
+            {
+                short revents = _client[i].revents;
+                if (revents == 0 || _session[i] is not { } s) continue;
+                // POLLERR and POLLHUP: the read or the write reports what happened.
+                bool open = s.WantsRead ? s.OnReadable(buf) : s.OnWritable();
+                if (open) continue;
+                Forget(s);
+                _sessions.Close(s);
+            }
+            while (_maxi >= FirstClient && _session[_maxi] == null) _maxi--;
+        }
+    }
+
+    private void Forget(EchoSession s)
+    {
+        _session[s.Slot] = null;
+        _client[s.Slot].fd = -1;
+    }
+
+    private int AcceptSome(ServerCore core)
+    {
+        for (int burst = 0; burst < AcceptBurst && _sessions.Count < core.Options.MaxChildren; burst++)
+        {
+            int connfd = core.Accept(out int fatal);
+            if (connfd < 0) return fatal;
+            int i = FirstClient;
+            while (i < _client.Length && _client[i].fd >= 0) i++;
+            if (i == _client.Length)
+            {
+                Array.Resize(ref _client, _client.Length * 2);
+                Array.Resize(ref _session, _client.Length);
+                for (int j = i; j < _client.Length; j++) _client[j].fd = -1;
+            }
+            EchoSession s = _sessions.Add(connfd);
+            s.Slot = i;
+            _session[i] = s;
+            _client[i] = new pollfd { fd = connfd, events = LibC.POLLIN };
+            _maxi = Math.Max(_maxi, i);
+        }
+        return 0;
+    }
+
+    public override void LogStats(ServerCore core)
+    {
+        core.Stats.PeakActive = _sessions.Peak;
+        core.LogStats(_sessions.Count);
+    }
+
+    public override void StopConnections(ServerCore core)
+    {
+        _sessions.CloseAll();
+        Log.Info("stopped");
+    }
+}

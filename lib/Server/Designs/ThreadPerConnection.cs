@@ -1,0 +1,100 @@
+// UNP 30.10 serv06: one thread per connection, no fork. The main thread accepts; each
+// connection gets a thread of its own, named after its client ("echo 127.0.0.1"), so that
+// ps -L and /proc/PID/task show one thread per client where the fork design shows one process.
+//
+//   for ( ; ; ) {
+//       connfd = Accept(listenfd, cliaddr, &clilen);
+//       Pthread_create(&tid, NULL, &doit, (void *) connfd);
+//   }
+//   static void *doit(void *arg) { Pthread_detach(pthread_self()); web_child((int) arg); Close((int) arg); return NULL; }
+//
+// As in every design here, the main thread's accept() sits in a poll() with the signalfd
+// (fork-safety R2's unified event source), and with the pipe a thread writes when its
+// connection ends, so that at --max-children (here: threads at once) accepting resumes.
+// The threads inherit the main thread's signal mask (R1): only the signalfd sees the signals.
+using UnpServers.Interop;
+using UnpServers.Unp;
+
+namespace UnpServers.Server.Designs;
+
+public sealed class ThreadPerConnection : ServerDesign
+{
+    /// <summary>Accepts per wake-up, so the signals are read between bursts.</summary>
+    private const int AcceptBurst = 16;
+    private const int StopGraceMs = 5000;
+
+    private ThreadedConnections _conns = null!;
+
+    public override void Prepare(ServerCore core) => _conns = new ThreadedConnections();
+
+    public override int Active(ServerCore core) => _conns.Active;
+
+    public override int Serve(ServerCore core)
+    {
+        Span<pollfd> fds = stackalloc pollfd[3];
+        for (;;)
+        {
+            bool accepting = core.AcceptingNow(_conns.Active, out int timeoutMs);
+            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
+            fds[1] = new pollfd { fd = _conns.WakeFd, events = LibC.POLLIN };
+            fds[2] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
+            if (core.Poll(fds, timeoutMs) == 0) continue;
+            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
+            if (fds[1].revents != 0) _conns.DrainWake(); // a connection ended: room under --max-children
+            if (fds[2].revents != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
+        }
+    }
+
+    /// <summary>Accepts what is queued, one thread per connection; returns 0, or the errno of a fatal accept error.</summary>
+    private int AcceptSome(ServerCore core)
+    {
+        for (int burst = 0; burst < AcceptBurst && _conns.Active < core.Options.MaxChildren; burst++)
+        {
+            int connfd = core.Accept(out int fatal);
+            if (connfd < 0) return fatal;
+            _conns.Add(connfd);
+            try
+            {
+                _conns.Start(ThreadName(connfd), () => Doit(core, connfd));
+            }
+            catch (UnpException e)
+            {
+                // pthread_create failed (EAGAIN: out of threads or memory): that client is closed;
+                // accepting pauses, as after fork's EAGAIN.
+                Log.Error(e.Message);
+                _conns.Close(connfd);
+                core.PauseAccepting();
+                return 0;
+            }
+        }
+        return 0;
+    }
+
+    /// <summary>doit: serve, then close; the thread ends (a .NET thread needs no pthread_detach).</summary>
+    private void Doit(ServerCore core, int connfd)
+    {
+        core.Service.Serve(connfd, connfd);
+        _conns.Close(connfd);
+    }
+
+    /// <summary>"echo 127.0.0.1": the client's address (getpeername), or "echo fd 7" once the client has gone.</summary>
+    private static string ThreadName(int connfd)
+    {
+        sockaddr_storage peer = default;
+        uint len = 128;
+        return LibC.getpeername(connfd, ref peer, ref len) == 0 ? "echo " + Addresses.SockNtopHost(ref peer) : $"echo fd {connfd}";
+    }
+
+    public override void LogStats(ServerCore core)
+    {
+        core.Stats.PeakActive = _conns.Peak;
+        core.LogStats(_conns.Active);
+    }
+
+    /// <summary>Every connection shut down (which wakes its thread), the threads joined within a bound, "stopped".</summary>
+    public override void StopConnections(ServerCore core)
+    {
+        _conns.BeginStop(-1); // the listener is closed already: the main thread alone accepts
+        _conns.LogStopped(_conns.Join(StopGraceMs));
+    }
+}

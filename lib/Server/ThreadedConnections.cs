@@ -1,0 +1,144 @@
+// The connections the thread designs (UNP 30.10-30.12) serve, each on a thread of its own
+// process: how many (the stats line, --max-children), and how to end them all at a stop.
+// close() does not wake a thread blocked in read() or accept() on Linux; shutdown() does (the
+// read returns 0, the accept fails with EINVAL). So stopping shuts every connection down, and
+// the thread serving it closes it. Its owner alone closes a descriptor, under the lock: the
+// main thread never shuts down a number that was closed and handed to someone else.
+using UnpServers.Interop;
+using UnpServers.Unp;
+
+namespace UnpServers.Server;
+
+public sealed class ThreadedConnections
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<int> _fds = [];
+    private readonly List<Thread> _threads = [];
+    private readonly int _wakeRead, _wakeWrite;
+    private bool _stopping;
+    private int _fatal;
+
+    /// <summary>The self-pipe: readable when a connection has ended, for the main thread's poll().</summary>
+    public int WakeFd => _wakeRead;
+
+    public ThreadedConnections()
+    {
+        if (LibC.pipe2(out _wakeRead, out _wakeWrite, LibC.O_NONBLOCK | LibC.O_CLOEXEC) < 0) throw new UnpException("pipe2", Errno.Last);
+    }
+
+    /// <summary>Connections being served now.</summary>
+    public int Active { get { lock (_lock) return _fds.Count; } }
+
+    /// <summary>The most served at once.</summary>
+    public int Peak { get; private set; }
+
+    public bool Stopping { get { lock (_lock) return _stopping; } }
+
+    /// <summary>A worker's accept() failed in a way that ends the server (its errno), or 0.</summary>
+    public int Fatal { get { lock (_lock) return _fatal; } }
+
+    /// <summary>
+    /// Starts a thread named name (its Linux comm: ps -L, /proc/PID/task/TID/comm; at most 15
+    /// bytes). A failed pthread_create (EAGAIN: out of threads or memory) is an UnpException.
+    /// </summary>
+    public Thread Start(string name, ThreadStart body)
+    {
+        // 256 KiB: str_echo's stack buffer is 16 KiB; the default 8 MiB would be address space for nothing.
+        var t = new Thread(body, 256 * 1024) { Name = name.Length > 15 ? name[..15] : name, IsBackground = true };
+        lock (_lock)
+        {
+            _threads.RemoveAll(x => !x.IsAlive && !x.ThreadState.HasFlag(ThreadState.Unstarted));
+            _threads.Add(t);
+        }
+        try
+        {
+            t.Start();
+        }
+        catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
+        {
+            lock (_lock) _threads.Remove(t); // nothing to join
+            throw new UnpException("pthread_create", LibC.EAGAIN, $"pthread_create error: {e.Message}");
+        }
+        return t;
+    }
+
+    /// <summary>Takes connfd as served; false when stopping (the caller closes it unserved).</summary>
+    public bool Add(int connfd)
+    {
+        lock (_lock)
+        {
+            if (_stopping) return false;
+            _fds.Add(connfd);
+            Peak = Math.Max(Peak, _fds.Count);
+            return true;
+        }
+    }
+
+    /// <summary>The connection is done: close it (under the lock, see above) and wake the main thread.</summary>
+    public void Close(int connfd)
+    {
+        lock (_lock)
+        {
+            _fds.Remove(connfd);
+            LibC.close(connfd);
+        }
+        Wake();
+    }
+
+    /// <summary>A worker's fatal accept() error: the main thread ends the server (unless it is stopping anyway).</summary>
+    public void SetFatal(int err)
+    {
+        lock (_lock) if (_fatal == 0) _fatal = err;
+        Wake();
+    }
+
+    private void Wake()
+    {
+        Span<byte> one = [1];
+        LibC.write(_wakeWrite, one); // EAGAIN: the pipe is full of wake-ups already, which is as good
+    }
+
+    /// <summary>After poll() said WakeFd is readable: empties it.</summary>
+    public void DrainWake()
+    {
+        Span<byte> buf = stackalloc byte[256];
+        while (LibC.read(_wakeRead, buf) > 0) { }
+    }
+
+    /// <summary>
+    /// Stopping, before the listener is closed: no connection is taken from now on; the
+    /// listener (when threads block in accept on it, or -1) and every connection being served
+    /// are shut down, which wakes the threads blocked on them.
+    /// </summary>
+    public void BeginStop(int listenfd)
+    {
+        lock (_lock)
+        {
+            _stopping = true;
+            if (listenfd >= 0) LibC.shutdown(listenfd, LibC.SHUT_RDWR);
+            foreach (int fd in _fds) LibC.shutdown(fd, LibC.SHUT_RDWR);
+        }
+    }
+
+    /// <summary>
+    /// After BeginStop: waits up to timeoutMs for every thread to end. Returns how many did
+    /// not (they are background threads: they do not hold the process's exit).
+    /// </summary>
+    public int Join(int timeoutMs)
+    {
+        Thread[] threads;
+        lock (_lock) threads = [.. _threads];
+        long deadline = Environment.TickCount64 + timeoutMs;
+        int left = 0;
+        foreach (Thread t in threads)
+        {
+            if (t.ThreadState.HasFlag(ThreadState.Unstarted)) continue;
+            if (!t.Join((int)Math.Max(0, deadline - Environment.TickCount64))) left++;
+        }
+        return left;
+    }
+
+    /// <summary>"stopped", or how many threads outlived the grace period.</summary>
+    public void LogStopped(int left)
+        => Log.Info(left == 0 ? "stopped" : $"stopped; {left} threads did not exit");
+}
