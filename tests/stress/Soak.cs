@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using UnpServers.Interop;
+using UnpServers.Testing;
 
 namespace UnpServers.Stress;
 
@@ -273,16 +274,47 @@ public sealed class Soak(Options options, Server server)
         {
             // The parent, read after pidfd_open, is the pidfd's process's while that is not reaped.
             if (Server.ParentOf(pid) != server.Pid || LibC.pidfd_send_signal(pidfd, 0) < 0) return false;
-            int port = PeerPort(pid, pidfd);
-            if (port <= 0 || !_live.TryGetValue(port, out Conn? conn)) return false;
-            if (mark) conn.Killed = true;
-            if (LibC.pidfd_send_signal(pidfd, sig) == 0) return true;
-            if (mark) conn.Killed = false; // it was reaped first: it cut nothing
-            return false;
+            // Stopped while it is looked at: a pre-forked child serves one connection after
+            // another, and one that moved on between the look and the kill would lose a
+            // connection no kill was recorded for. Stopped, it holds what it holds (a
+            // connection accept() has just given it included) until the signal.
+            if (!Freeze(pid, pidfd)) return false;
+            bool sent = false;
+            try
+            {
+                int port = PeerPort(pid, pidfd);
+                if (port <= 0 || !_live.TryGetValue(port, out Conn? conn)) return false;
+                if (mark) conn.Killed = true;
+                sent = LibC.pidfd_send_signal(pidfd, sig) == 0;
+                if (!sent && mark) conn.Killed = false; // it was reaped first: it cut nothing
+                return sent;
+            }
+            finally
+            {
+                LibC.pidfd_send_signal(pidfd, LibC.SIGCONT); // a SIGTERM is delivered now
+            }
         }
         finally
         {
             LibC.close(pidfd);
+        }
+    }
+
+    /// <summary>SIGSTOP, then waits (50 ms at most) until the child is stopped; false if it is gone or will not stop.</summary>
+    private static bool Freeze(int pid, int pidfd)
+    {
+        if (LibC.pidfd_send_signal(pidfd, LibC.SIGSTOP) < 0) return false;
+        long deadline = Environment.TickCount64 + 50;
+        for (;;)
+        {
+            char state = ProcFs.State(pid);
+            if (state == 'T') return true;
+            if (state is 'Z' or '?' || Environment.TickCount64 > deadline)
+            {
+                LibC.pidfd_send_signal(pidfd, LibC.SIGCONT);
+                return false;
+            }
+            Thread.SpinWait(100);
         }
     }
 
