@@ -27,18 +27,17 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Epoll : ServerDesign
+public sealed class Epoll : MultiplexingDesign
 {
     private const int MaxEvents = 64;
     private const int AcceptBurst = 16;
 
-    private EchoSessions _sessions = null!;
     private int _epfd = -1;
     private bool _listening;
 
     public override void Prepare(ServerCore core)
     {
-        _sessions = new EchoSessions(core.Service.IdleTimeoutMs);
+        base.Prepare(core);
         _epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (_epfd < 0) throw new UnpException("epoll_create1", Errno.Last);
         Ctl(LibC.EPOLL_CTL_ADD, core.Signals.Fd, LibC.EPOLLIN);
@@ -53,16 +52,14 @@ public sealed class Epoll : ServerDesign
 
     private static uint Interest(EchoSession s) => s.WantsWrite ? LibC.EPOLLOUT : LibC.EPOLLIN;
 
-    public override int Active(ServerCore core) => _sessions.Count;
-
     public override int Serve(ServerCore core)
     {
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         Span<epoll_event> events = stackalloc epoll_event[MaxEvents];
         for (;;)
         {
-            int idleMs = _sessions.ExpireIdle(_ => { }); // close() takes it out of the epoll set
-            bool accepting = core.AcceptingNow(_sessions.Count, out int timeoutMs);
+            int idleMs = Sessions.ExpireIdle(_ => { }); // close() takes it out of the epoll set
+            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
             if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
             if (accepting != _listening)
             {
@@ -83,12 +80,12 @@ public sealed class Epoll : ServerDesign
                 int fd = (int)events[i].data;
                 if (fd == core.Signals.Fd) signalled = true;
                 else if (fd == core.ListenFd) connecting = true;
-                else if (_sessions.Get(fd) is { } s)
+                else if (Sessions.Get(fd) is { } s)
                 {
                     uint before = Interest(s);
                     // EPOLLERR and EPOLLHUP: the read or the write reports what happened.
                     bool open = s.WantsRead ? s.OnReadable(buf) : s.OnWritable();
-                    if (!open) _sessions.Close(s);
+                    if (!open) Sessions.Close(s);
                     else if (Interest(s) != before) Ctl(LibC.EPOLL_CTL_MOD, s.Fd, Interest(s));
                 }
             }
@@ -101,30 +98,23 @@ public sealed class Epoll : ServerDesign
 
     private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && _sessions.Count < core.Options.MaxChildren; burst++)
+        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
         {
             int connfd = core.Accept(out int fatal);
             if (connfd < 0) return fatal;
-            EchoSession s = _sessions.Add(connfd);
+            EchoSession s = Sessions.Add(connfd);
             if (LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_ADD, connfd, LibC.EPOLLIN, (ulong)connfd) < 0)
             {
                 Log.Error(Log.Line().Add("epoll_ctl error: "u8).AddErrno(Errno.Last));
-                _sessions.Close(s);
+                Sessions.Close(s);
             }
         }
         return 0;
     }
 
-    public override void LogStats(ServerCore core)
-    {
-        core.Stats.PeakActive = _sessions.Peak;
-        core.LogStats(_sessions.Count);
-    }
-
     public override void StopConnections(ServerCore core)
     {
-        _sessions.CloseAll();
         LibC.close(_epfd);
-        Log.Info("stopped");
+        base.StopConnections(core);
     }
 }

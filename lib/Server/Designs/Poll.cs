@@ -30,12 +30,11 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Poll : ServerDesign
+public sealed class Poll : MultiplexingDesign
 {
     private const int AcceptBurst = 16;
     private const int FirstClient = 2;
 
-    private EchoSessions _sessions = null!;
     private pollfd[] _client = new pollfd[64];
     private EchoSession?[] _session = new EchoSession?[64];
     private int _maxi = FirstClient - 1;
@@ -45,19 +44,17 @@ public sealed class Poll : ServerDesign
 
     public override void Prepare(ServerCore core)
     {
-        _sessions = new EchoSessions(core.Service.IdleTimeoutMs);
+        base.Prepare(core);
         for (int i = FirstClient; i < _client.Length; i++) _client[i].fd = -1;
     }
-
-    public override int Active(ServerCore core) => _sessions.Count;
 
     public override int Serve(ServerCore core)
     {
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         for (;;)
         {
-            int idleMs = _sessions.ExpireIdle(_forget);
-            bool accepting = core.AcceptingNow(_sessions.Count, out int timeoutMs);
+            int idleMs = Sessions.ExpireIdle(_forget);
+            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
             if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
 
             _client[0] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
@@ -81,7 +78,7 @@ public sealed class Poll : ServerDesign
                 bool open = s.WantsRead ? s.OnReadable(buf) : s.OnWritable();
                 if (open) continue;
                 Forget(s);
-                _sessions.Close(s);
+                Sessions.Close(s);
             }
             while (_maxi >= FirstClient && _session[_maxi] == null) _maxi--;
         }
@@ -95,7 +92,7 @@ public sealed class Poll : ServerDesign
 
     private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && _sessions.Count < core.Options.MaxChildren; burst++)
+        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
         {
             int connfd = core.Accept(out int fatal);
             if (connfd < 0) return fatal;
@@ -107,24 +104,12 @@ public sealed class Poll : ServerDesign
                 Array.Resize(ref _session, _client.Length);
                 for (int j = i; j < _client.Length; j++) _client[j].fd = -1;
             }
-            EchoSession s = _sessions.Add(connfd);
+            EchoSession s = Sessions.Add(connfd);
             s.Slot = i;
             _session[i] = s;
             _client[i] = new pollfd { fd = connfd, events = LibC.POLLIN };
             _maxi = Math.Max(_maxi, i);
         }
         return 0;
-    }
-
-    public override void LogStats(ServerCore core)
-    {
-        core.Stats.PeakActive = _sessions.Peak;
-        core.LogStats(_sessions.Count);
-    }
-
-    public override void StopConnections(ServerCore core)
-    {
-        _sessions.CloseAll();
-        Log.Info("stopped");
     }
 }

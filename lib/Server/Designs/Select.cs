@@ -32,11 +32,10 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Select : ServerDesign
+public sealed class Select : MultiplexingDesign
 {
     private const int AcceptBurst = 16;
 
-    private EchoSessions _sessions = null!;
     private readonly EchoSession?[] _client = new EchoSession?[LibC.FD_SETSIZE];
     private int _maxi = -1;
     private readonly Action<EchoSession> _forget;
@@ -45,21 +44,19 @@ public sealed class Select : ServerDesign
 
     public override void Prepare(ServerCore core)
     {
-        _sessions = new EchoSessions(core.Service.IdleTimeoutMs);
+        base.Prepare(core);
         foreach (int fd in (int[])[core.ListenFd, core.Signals.Fd])
             if (fd >= LibC.FD_SETSIZE)
                 throw new UnpException("select", LibC.EINVAL, $"select: descriptor {fd} is beyond FD_SETSIZE ({LibC.FD_SETSIZE}): too many descriptors open at start");
     }
-
-    public override int Active(ServerCore core) => _sessions.Count;
 
     public override int Serve(ServerCore core)
     {
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         for (;;)
         {
-            int idleMs = _sessions.ExpireIdle(_forget);
-            bool accepting = core.AcceptingNow(_sessions.Count, out int timeoutMs);
+            int idleMs = Sessions.ExpireIdle(_forget);
+            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
             if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
 
             LibC.FD_ZERO(out fd_set rset);
@@ -99,7 +96,7 @@ public sealed class Select : ServerDesign
                 else if (LibC.FD_ISSET(s.Fd, wset)) open = s.OnWritable();
                 if (open) continue;
                 _client[i] = null;
-                _sessions.Close(s);
+                Sessions.Close(s);
             }
             while (_maxi >= 0 && _client[_maxi] == null) _maxi--;
         }
@@ -107,7 +104,7 @@ public sealed class Select : ServerDesign
 
     private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && _sessions.Count < core.Options.MaxChildren; burst++)
+        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
         {
             int connfd = core.Accept(out int fatal);
             if (connfd < 0) return fatal;
@@ -120,23 +117,11 @@ public sealed class Select : ServerDesign
                 continue;
             }
             int i = Array.IndexOf(_client, null); // a free slot: there is one, as connfd < FD_SETSIZE
-            EchoSession s = _sessions.Add(connfd);
+            EchoSession s = Sessions.Add(connfd);
             s.Slot = i;
             _client[i] = s;
             _maxi = Math.Max(_maxi, i);
         }
         return 0;
-    }
-
-    public override void LogStats(ServerCore core)
-    {
-        core.Stats.PeakActive = _sessions.Peak;
-        core.LogStats(_sessions.Count);
-    }
-
-    public override void StopConnections(ServerCore core)
-    {
-        _sessions.CloseAll();
-        Log.Info("stopped");
     }
 }
