@@ -51,6 +51,7 @@ public static partial class LibC
     // <fcntl.h>
     public const int O_RDONLY = 0;
     public const int O_WRONLY = 1;
+    public const int X_OK = 1; // access(2)
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
     public const int O_APPEND = 0x400;

@@ -17,6 +17,9 @@ public static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int open(byte* pathname, int flags, int mode);
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int access(string pathname, int mode);
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
 

@@ -82,7 +82,17 @@ public sealed class ServerCore
             argv.AddRange(Options.ExecArguments.Select(Encoding.UTF8.GetBytes));
             ExecPlan = Exec.ThisProgram(argv, Exec.OwnEnvironment());
         }
-        if (Options.User != null) Privileges.DropTo(Options.User); // bound, so root is no longer needed
+        if (Options.User != null)
+        {
+            Privileges.DropTo(Options.User); // bound, so root is no longer needed
+            // --exec runs this program again as that user: said now, once, rather than as an
+            // execve() error at every connection (a directory on the path closed to the user).
+            if (ExecPlan != null && LibC.access(Exec.ProgramPath, LibC.X_OK) < 0)
+            {
+                int err = Errno.Last;
+                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {Errno.Describe(err)}");
+            }
+        }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);
         Signals = SignalQueue.Open();
         Reaper.Install();

@@ -11,7 +11,10 @@ public static class Exec
     /// process (ps, comm) after the path.
     /// </summary>
     public static ExecPlan ThisProgram(IReadOnlyList<byte[]> argv, IReadOnlyList<byte[]> env)
-        => new(Environment.ProcessPath ?? "/proc/self/exe", argv, env);
+        => new(ProgramPath, argv, env);
+
+    /// <summary>The path this program runs from.</summary>
+    public static string ProgramPath => Environment.ProcessPath ?? "/proc/self/exe";
 
     /// <summary>This process's environment, "NAME=value" exactly as the kernel passed it (/proc/self/environ).</summary>
     public static List<byte[]> OwnEnvironment() => SplitNul("/proc/self/environ");
