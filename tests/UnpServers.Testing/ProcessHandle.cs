@@ -54,9 +54,24 @@ public sealed class ProcessHandle : IDisposable
     public bool TryReap()
     {
         if (_fd < 0) return true;
-        if (LibC.waitid(LibC.P_PIDFD, _fd, out siginfo_t info, LibC.WEXITED | LibC.WNOHANG) == 0 && info.si_pid == Pid) return true;
+        // Exited? Looked at first without reaping (WNOWAIT): a child that a
+        // System.Diagnostics.Process started is .NET's to reap, and .NET fails fast ("Error while
+        // reaping child. errno = 10") when its waitpid() finds it reaped by someone else. So an
+        // exited child of ours is left to .NET for a moment, and reaped here only if it is still
+        // a zombie after that: an orphan that came back to the subreaper, which nobody else reaps.
+        if (LibC.waitid(LibC.P_PIDFD, _fd, out siginfo_t info, LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT) == 0 && info.si_pid == Pid)
+        {
+            _exitedAt ??= Environment.TickCount64;
+            if (Environment.TickCount64 - _exitedAt < OwnerGraceMs) return false;
+            LibC.waitid(LibC.P_PIDFD, _fd, out _, LibC.WEXITED | LibC.WNOHANG);
+            return true;
+        }
         return !Exists;
     }
+
+    /// <summary>How long an exited child is left for its System.Diagnostics.Process to reap.</summary>
+    private const int OwnerGraceMs = 250;
+    private long? _exitedAt;
 
     public void Dispose()
     {
