@@ -12,8 +12,8 @@
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
 BIN      := bin
-# Clients first: a publish deletes from bin/ what its own previous publish wrote there and this one
-# does not, and a client built before issue 13 wrote UnpServers.Lib.dll, which the servers need.
+# Every program writes the same libraries into bin/: UnpServers.Lib.dll (ReadyToRun) and
+# UnpServers.ChildPath.dll (JIT-compiled, fork-safety R4; see Directory.Build.props).
 PROGRAMS := clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -25,7 +25,7 @@ export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 all: build
 
 # ReadyToRun: the programs start from precompiled code instead of JIT-compiling it all
-# (see servers/ForkingServer.props for the one assembly left to the JIT, and why).
+# (see Directory.Build.props for the one assembly left to the JIT, and why).
 RID := linux-$(shell uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
 PUBLISH := -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true
 

@@ -2,6 +2,9 @@
 // path and binds every P/Invoke, then rehearses the child's work on a socketpair, error
 // paths included. A child that meets code for the first time would take the JIT's and the
 // loader's locks, which another thread of the parent may have held at fork().
+// The child path is one assembly, UnpServers.ChildPath.dll (lib/ChildPath/ChildPathSources.props):
+// it references no other assembly of ours, so nothing the child calls lies outside it but the
+// framework, and it is not ReadyToRun, so PrepareMethod compiles each method with direct calls.
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -22,9 +25,12 @@ public static class PreJit
     /// </summary>
     public static void ChildPath(ConnectionService service, PreforkLoop? loop = null)
     {
-        var types = new List<Type> { typeof(ForkPath), typeof(LibC), typeof(ExecPlan), typeof(Io), typeof(Log), typeof(LogLine), typeof(Errno), typeof(Signals), typeof(Clock) };
-        for (Type? t = service.GetType(); t != null && t != typeof(object); t = t.BaseType) types.Add(t);
-        if (loop != null) types.AddRange([typeof(Accept), typeof(Addresses), typeof(Meter), typeof(FdPassing), typeof(Keepalive), typeof(AcceptLock), loop.Lock.GetType(), typeof(PreforkLoop)]);
+        Assembly childPath = typeof(ForkPath).Assembly;
+        if (service.GetType().Assembly != childPath || (loop != null && loop.Lock.GetType().Assembly != childPath))
+            throw new InvalidOperationException($"R4: {service.GetType()} runs in a forked child, so it belongs in {childPath.GetName().Name}");
+        // Every type of it, rather than a list to keep in step with the code: a little more than
+        // one design's child needs, compiled once, after listen().
+        var types = childPath.GetTypes().Where(t => !t.ContainsGenericParameters && !t.IsInterface && !typeof(Delegate).IsAssignableFrom(t)).ToList();
         // Static constructors first, so that no compiled method keeps a class-initialisation check.
         foreach (Type type in types) RuntimeHelpers.RunClassConstructor(type.TypeHandle);
         foreach (Type type in types) Compile(type);

@@ -73,13 +73,22 @@ public class ForkSafetyTests
     public void TheChildPathIsJitCompiledNotReadyToRun()
     {
         // R4: ReadyToRun call sites bind through the runtime on first use; the child path must not.
-        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "UnpServers.Lib.dll")));
-        Assert.That(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Zero, "bin/UnpServers.Lib.dll is ReadyToRun");
-        using var cl = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "CommandLine.dll")));
-        Assert.That(cl.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Not.Zero, "the rest is precompiled for start-up");
-        // The clients never fork: their copy of lib/ is precompiled (issue 13).
-        using var client = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "UnpServers.ClientLib.dll")));
-        Assert.That(client.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size, Is.Not.Zero, "bin/UnpServers.ClientLib.dll is not ReadyToRun");
+        Assert.That(IsReadyToRun("UnpServers.ChildPath.dll"), Is.False, "bin/UnpServers.ChildPath.dll is ReadyToRun");
+        // The rest is precompiled for start-up (issue 13).
+        foreach (string dll in (string[])["UnpServers.Lib.dll", "CommandLine.dll", "echosrv.dll", "echocli.dll"])
+            Assert.That(IsReadyToRun(dll), Is.True, $"bin/{dll} is not ReadyToRun");
+        // The child path calls nothing of ours outside itself: it references no other assembly of the project.
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", "UnpServers.ChildPath.dll")));
+        var md = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        var references = md.AssemblyReferences.Select(h => md.GetString(md.GetAssemblyReference(h).Name)).ToList();
+        Assert.That(references, Has.Member("System.Runtime"), "the references were read");
+        Assert.That(references, Has.None.StartsWith("UnpServers").And.None.EqualTo("CommandLine"));
+    }
+
+    private static bool IsReadyToRun(string dll)
+    {
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(Path.Combine(Repo.Root, "bin", dll)));
+        return pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size != 0;
     }
 
     [Test]
