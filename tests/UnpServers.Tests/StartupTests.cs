@@ -192,28 +192,6 @@ public partial class StartupTests
         return list;
     }
 
-    private string? _worldReadableBin;
-
-    /// <summary>A copy of bin/ that any user can execute (the checkout may sit in /root), made once.</summary>
-    private string WorldReadableBin()
-    {
-        if (_worldReadableBin != null) return _worldReadableBin;
-        string copy = Directory.CreateTempSubdirectory("unp-bin-").FullName;
-        var readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                     | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
-        foreach (string f in Directory.GetFiles(Path.Combine(Repo.Root, "bin")))
-            File.Copy(f, Path.Combine(copy, Path.GetFileName(f)));
-        File.SetUnixFileMode(copy, readable);
-        foreach (string f in Directory.GetFiles(copy)) File.SetUnixFileMode(f, readable);
-        return _worldReadableBin = copy;
-    }
-
-    [OneTimeTearDown]
-    public void RemoveCopies()
-    {
-        if (_worldReadableBin != null) Directory.Delete(_worldReadableBin, recursive: true);
-    }
-
     [TestCase("--fork --exec")]
     [TestCase("--fork")]
     [TestCase("")]
@@ -221,7 +199,7 @@ public partial class StartupTests
     {
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from");
         // The exec'd child runs as nobody and must be able to execute the program.
-        string bin = WorldReadableBin();
+        string bin = WorldReadableBin.Path;
         string logDir = Directory.CreateTempSubdirectory("unp-log-").FullName; // root's, 0700: nobody could not open the log in it
         try
         {
