@@ -6,7 +6,7 @@ using UnpServers.Interop;
 
 var options = Arguments.Parse<Options>(args, "unp-bench", o => o.Validate());
 LibC.prctl(LibC.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); // a killed server's children come back here to be reaped
-var results = new Results();
+var results = new Results(options.BulkMiB);
 var impls = new[] { ("c", options.C, options.CCli), ("ours", options.Ours, options.EchoCli) };
 
 for (int round = 1; round <= (options.DesignsOnly ? 0 : options.Rounds); round++)

@@ -3,7 +3,8 @@ using System.Text.Json;
 namespace UnpServers.Bench;
 
 /// <summary>Figures per implementation and round; the table shows medians and ours/C, with the targets of issue 5.</summary>
-public sealed class Results
+/// <param name="bulkMiB">What the bulk figure moved each way (--bulk-mib), for its label.</param>
+public sealed class Results(int bulkMiB)
 {
     private readonly Dictionary<(string Impl, string Key), List<double>> _values = [];
 
@@ -19,7 +20,7 @@ public sealed class Results
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
-    /// <summary>Rows: key, label, unit format, and the target (description, check on ours/C or on ours alone).</summary>
+    /// <summary>Rows: key, label ({0}: the bulk size in MiB), unit format, and the target (description, check on ours/C or on ours alone).</summary>
     private static readonly (string Key, string Label, string Format, string? Target, Func<double, double, bool>? Met)[] Rows =
     [
         ("conn_per_s", "connections/s (16 clients, 64-byte echo)", "N0", "ours/C >= 0.5", (ours, c) => ours / c >= 0.5),
@@ -29,7 +30,7 @@ public sealed class Results
         ("rtt1_p99_us", "  RTT 1 byte p99 (us)", "F1", null, null),
         ("rtt64_p50_us", "RTT 64 bytes p50 (us)", "F1", "ours/C <= 1.15", (ours, c) => ours / c <= 1.15),
         ("rtt64_p99_us", "  RTT 64 bytes p99 (us)", "F1", null, null),
-        ("bulk_mb_s", "bulk, 512 MiB each way (MB/s)", "N0", "ours/C >= 0.9", (ours, c) => ours / c >= 0.9),
+        ("bulk_mb_s", "bulk, {0} MiB each way (MB/s)", "N0", "ours/C >= 0.9", (ours, c) => ours / c >= 0.9),
         ("held_child_kib", "private memory per held child (KiB)", "N0", "ours <= 200 KiB", (ours, _) => ours <= 200),
         ("held_parent_kib", "  private memory of the parent (KiB)", "N0", null, null),
         ("client_one_line_ms", "client: one line, whole process (ms)", "F1", "ours <= 80 ms", (ours, _) => ours <= 80),
@@ -47,10 +48,12 @@ public sealed class Results
         {
             double c = Median("c", key), ours = Median("ours", key);
             string verdict = target == null ? "" : $"{target} {(met!(ours, c) ? "ok" : "MISSED")}";
-            w.WriteLine($"| {label,-42} | {c.ToString(fmt),10} | {ours.ToString(fmt),10} | {ours / c,7:F2} | {verdict,-16} |");
+            w.WriteLine($"| {Label(label),-42} | {c.ToString(fmt),10} | {ours.ToString(fmt),10} | {ours / c,7:F2} | {verdict,-16} |");
         }
         w.WriteLine();
     }
+
+    private string Label(string label) => string.Format(System.Globalization.CultureInfo.InvariantCulture, label, bulkMiB);
 
     public void WriteJson(string path, int rounds)
     {
@@ -62,7 +65,7 @@ public sealed class Results
             ["rounds"] = rounds,
             ["figures"] = Rows.ToDictionary(r => r.Key, r => new Dictionary<string, object?>
             {
-                ["label"] = r.Label.Trim(),
+                ["label"] = Label(r.Label).Trim(),
                 ["c"] = Median("c", r.Key),
                 ["ours"] = Median("ours", r.Key),
                 ["ratio"] = Median("ours", r.Key) / Median("c", r.Key),
