@@ -1,6 +1,7 @@
 // Every program's arguments, the same way: CommandLineParser reads them; --help and
 // --version print and exit 0; a bad argument prints a one-line reason and the usage on
 // stderr and exits 64 (EX_USAGE, <sysexits.h>).
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using CommandLine;
 using CommandLine.Text;
@@ -24,8 +25,15 @@ public interface IProgramOptions
 
 public static class Arguments
 {
+    /// <summary>
+    /// What CommandLineParser reflects on in an options class, kept by the trimmer (Native AOT):
+    /// its properties and their attributes, and the constructor it builds the class with.
+    /// </summary>
+    private const DynamicallyAccessedMemberTypes Options =
+        DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicConstructors;
+
     /// <param name="validate">Checks the parsed values; returns the reason they are bad, or null.</param>
-    public static T Parse<T>(string[] args, string program, Func<T, string?>? validate = null) where T : IProgramOptions
+    public static T Parse<[DynamicallyAccessedMembers(Options)] T>(string[] args, string program, Func<T, string?>? validate = null) where T : IProgramOptions
     {
         _ = Stdio.Out; // which of fds 0..2 we were given, checked before anything else runs (and before NoTerminal moves them)
         using var parser = NoTerminal.While(() => new Parser(s => // no console probe: see NoTerminal
@@ -55,7 +63,7 @@ public static class Arguments
     /// ("echosrv --port") or before "--", as if it were absent, in every mode (GetoptMode too).
     /// Returns its long name, or null.
     /// </summary>
-    private static string? MissingValue<T>(string[] args)
+    private static string? MissingValue<[DynamicallyAccessedMembers(Options)] T>(string[] args)
     {
         var valueOptions = typeof(T).GetProperties().Where(p => p.PropertyType != typeof(bool))
                                     .Select(p => p.GetCustomAttribute<OptionAttribute>()).OfType<OptionAttribute>();
@@ -69,7 +77,7 @@ public static class Arguments
     }
 
     /// <summary>One line, naming the option as the user typed it.</summary>
-    private static string Reason<T>(Error error) => error switch
+    private static string Reason<[DynamicallyAccessedMembers(Options)] T>(Error error) => error switch
     {
         UnknownOptionError u => $"unknown option '{(u.Token.Length == 1 ? "-" : "--")}{u.Token}'",
         BadFormatConversionError b when b.NameInfo.LongName.Length > 0 => $"invalid value for --{b.NameInfo.LongName}",
@@ -93,10 +101,10 @@ public static class Arguments
     /// <summary>--help, --version: the text on stdout, exit 0; exit 1 if it cannot be written, as GNU tools do.</summary>
     private static void Print(string program, string text)
     {
-        int err = Stdio.Write(Stdio.Out, text);
+        int err = Output.Write(Stdio.Out, text);
         if (err != 0)
         {
-            Stdio.Write(Stdio.Err, $"{program}: write error on stdout: {Errno.Describe(err)}\n");
+            Output.Write(Stdio.Err, $"{program}: write error on stdout: {ErrorText.Describe(err)}\n");
             Environment.Exit(1);
         }
         Environment.Exit(0);
@@ -104,7 +112,7 @@ public static class Arguments
 
     private static void Fail<T>(string program, string reason, ParserResult<T> result) where T : IProgramOptions
     {
-        Stdio.Write(Stdio.Err, $"{program}: {reason}\n" + Help(program, result)); // nowhere else to say it if this fails
+        Output.Write(Stdio.Err, $"{program}: {reason}\n" + Help(program, result)); // nowhere else to say it if this fails
         Environment.Exit(LibC.EX_USAGE);
     }
 

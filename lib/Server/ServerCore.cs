@@ -2,6 +2,7 @@
 // signalfd), accept() with UNP's error cases (5.9, 5.11), the "connection from" line, the
 // signals (TERM/INT stop, HUP reopens the log, USR1 stats) and stopping the children.
 // Each design (lib/Server/Designs) runs its own loop on these parts.
+using UnpServers.Child;
 using System.Text;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
@@ -87,10 +88,10 @@ public sealed class ServerCore
             Privileges.DropTo(Options.User); // bound, so root is no longer needed
             // --exec runs this program again as that user: said now, once, rather than as an
             // execve() error at every connection (a directory on the path closed to the user).
-            if (ExecPlan != null && LibC.access(Exec.ProgramPath, LibC.X_OK) < 0)
+            if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
             {
                 int err = Errno.Last;
-                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {Errno.Describe(err)}");
+                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
             }
         }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);
@@ -99,7 +100,7 @@ public sealed class ServerCore
         Service.IdleTimeoutMs = Options.IdleTimeoutSeconds * 1000;
         _design.Prepare(this);
 
-        Log.Info($"listening on {Addresses.SockNtopHost(ref bound)}, port {Addresses.Port(ref bound)}, pid {LibC.getpid()}");
+        Log.Info($"listening on {Sockets.HostText(ref bound)}, port {Addresses.Port(ref bound)}, pid {LibC.getpid()}");
     }
 
     /// <summary>
@@ -155,7 +156,7 @@ public sealed class ServerCore
                     stop = true;
                     break;
                 case LibC.SIGHUP:
-                    if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
+                    if (Log.Reopen(Options.LogFile)) Log.Info("received SIGHUP; log reopened");
                     break;
                 case LibC.SIGUSR1:
                     // Reported after the loop: signalfd hands out the lowest signal number
@@ -248,7 +249,7 @@ public sealed class ServerCore
     /// <summary>
     /// Holds a new child by a pidfd as well as its pid (opened after close(connfd), so a
     /// descriptor is free for it). pidfd_open sets close-on-exec itself: an exec'd child
-    /// does not inherit it; a forked one closes it (ForkPath).
+    /// does not inherit it; a forked one closes it (ChildMain).
     /// </summary>
     public void TrackChild(int pid)
     {

@@ -1,4 +1,5 @@
 // --user: drop root once bound, as UNP 13.4's daemons do (initgroups, setgid, setuid).
+using System.Text;
 using UnpServers.Interop;
 
 namespace UnpServers.Unp;
@@ -9,11 +10,15 @@ namespace UnpServers.Unp;
 /// </summary>
 public static class Privileges
 {
+    /// <summary>getpwnam(3): uid and gid of a user; false if there is no such user.</summary>
+    public static bool Getpwnam(string user, out uint uid, out uint gid) => LibC.getpwnam(Encoding.UTF8.GetBytes(user + "\0"), out uid, out gid);
+
     public static void DropTo(string user)
     {
-        if (!LibC.getpwnam(user, out uint uid, out uint gid))
+        byte[] name = Encoding.UTF8.GetBytes(user + "\0");
+        if (!LibC.getpwnam(name, out uint uid, out uint gid))
             throw new UnpException("getpwnam", 0, $"getpwnam error: no such user '{user}'");
-        if (LibC.initgroups(user, gid) < 0) throw new UnpException("initgroups", Errno.Last);
+        if (LibC.initgroups(name, gid) < 0) throw new UnpException("initgroups", Errno.Last);
         if (LibC.setgid(gid) < 0) throw new UnpException("setgid", Errno.Last);
         if (LibC.setuid(uid) < 0) throw new UnpException("setuid", Errno.Last);
         // The drop must be for good: a process that can still become root has dropped nothing.

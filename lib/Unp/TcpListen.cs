@@ -22,10 +22,10 @@ public static class TcpListen
         }
         else
         {
-            int rc = LibC.getaddrinfo(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            int rc = AddrInfo.Get(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                                       LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
             if (rc != 0)
-                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {Errno.GaiText(rc)}");
+                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {ErrorText.Gai(rc)}");
             foreach (var r in results) candidates.Add((r.Family, r.Addr, r.AddrLen));
         }
 

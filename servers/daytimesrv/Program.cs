@@ -1,4 +1,5 @@
 // daytimesrv: UNP's daytimetcpsrv (1.5), iterative, or concurrent with --fork (4.8). Options in, one call to lib/.
+using UnpServers.Child;
 using UnpServers.Cli;
 using UnpServers.DaytimeSrv;
 using UnpServers.ForkSafety;

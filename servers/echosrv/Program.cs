@@ -1,4 +1,5 @@
 // echosrv: UNP's tcpserv04, the concurrent echo server. Options in, one call to lib/.
+using UnpServers.Child;
 using UnpServers.Cli;
 using UnpServers.EchoSrv;
 using UnpServers.ForkSafety;

@@ -175,8 +175,17 @@ public sealed partial class ServerProcess : IDisposable
     /// <summary>Signals one of the server's children; false if pid is not one (any more).</summary>
     public bool TrySignalChild(int pid, int sig) => ChildHandle(pid)?.Signal(sig) == true;
 
-    /// <summary>Waits for the server to exit; its exit code, or null on time-out.</summary>
-    public int? WaitForExit(int timeoutMs) => _process.WaitForExit(timeoutMs) ? _process.ExitCode : null;
+    /// <summary>
+    /// Waits for the server to exit and for its stdout and stderr to be read to the end (a
+    /// server that exits within milliseconds leaves lines the handlers have not yet written);
+    /// its exit code, or null on time-out.
+    /// </summary>
+    public int? WaitForExit(int timeoutMs)
+    {
+        if (!_process.WaitForExit(timeoutMs)) return null;
+        _process.WaitForExit(); // after a true above: returns once the output handlers have seen EOF
+        return _process.ExitCode;
+    }
 
     /// <summary>SIGTERM, as a person stops it; the exit code and how long it took, or null on time-out.</summary>
     public (int Code, long Ms)? Stop(int timeoutMs)

@@ -89,7 +89,7 @@ public partial class DaytimeTests
     public void UserDropsPrivilegesAfterBinding()
     {
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from; these tests run as a user");
-        Assert.That(LibC.getpwnam("nobody", out uint uid, out uint gid), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out uint gid), Is.True);
         using var server = ServerProcess.Start("daytimesrv", ["--fork", "--user", "nobody"]);
         var status = File.ReadAllLines($"/proc/{server.Pid}/status");
         Assert.That(status.First(l => l.StartsWith("Uid:")).Split('\t')[1..], Is.All.EqualTo(uid.ToString()), "real, effective, saved and fs uid");
@@ -112,7 +112,7 @@ public partial class DaytimeTests
     {
         // setpriv (util-linux) runs the program with another uid and gid, as that user would start it.
         // The checkout may sit where that user cannot enter (/root), so it runs a world-readable copy of bin/.
-        Assert.That(LibC.getpwnam(user, out uint uid, out uint gid), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam(user, out uint uid, out uint gid), Is.True);
         string copy = Directory.CreateTempSubdirectory("unp-bin-").FullName;
         try
         {

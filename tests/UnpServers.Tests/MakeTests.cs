@@ -47,7 +47,7 @@ public class MakeTests
         var r = Make("-q", "build");
         Assert.That(r.ExitCode, Is.EqualTo(0), "make would publish the programs again though no source changed");
         // -W: as if the file were new, without touching it.
-        r = Make("-n", "-W", "lib/Unp/Io.cs", "build");
+        r = Make("-n", "-W", "lib/Child/Io.cs", "build");
         Assert.That(r.StdOut, Does.Contain("dotnet publish"), "a changed library source must rebuild the programs");
         r = Make("-n", "-W", "tests/UnpServers.Tests/MakeTests.cs", "build");
         Assert.That(r.StdOut, Does.Not.Contain("dotnet publish"), "a test source is not a source of the programs");
@@ -108,7 +108,7 @@ public class MakeTests
     public void WithoutRootAMissingToolIsOneClearLine()
     {
         // As nobody, with no sudo to use: need.sh must not try to install, and must say what to install.
-        Assert.That(Interop.LibC.getpwnam("nobody", out uint uid, out uint gid), Is.True);
+        Assert.That(UnpServers.Unp.Privileges.Getpwnam("nobody", out uint uid, out uint gid), Is.True);
         string copy = Directory.CreateTempSubdirectory("unp-need.").FullName;
         try
         {

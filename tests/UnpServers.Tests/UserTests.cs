@@ -17,7 +17,7 @@ public class UserTests
     public void EchosrvChildrenServeAsTheUser(string mode)
     {
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from");
-        Assert.That(LibC.getpwnam("nobody", out uint uid, out uint gid), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out uint gid), Is.True);
         // --exec: nobody runs the program again, so it runs from a copy nobody can reach (the
         // checkout may be closed to others: ExecAsAUserWhoCannotRunTheProgramFailsAtStart).
         string program = mode == "exec" ? WorldReadableBin.Program("echosrv") : "echosrv";

@@ -9,6 +9,7 @@
 //       listenfd: connfd = accept(); if ((childpid = Fork()) == 0) { str_echo(connfd); _exit(0); }
 //                 close(connfd);
 //   }
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -51,8 +52,8 @@ public sealed class ForkPerConnection : ServerDesign
             if (connfd < 0) return fatal;
 
             int pid = core.ExecPlan != null
-                ? ForkPath.ForkAndExec(connfd, core.ExecPlan, Log.FileFd)
-                : ForkPath.ForkAndServe(connfd, core.Service, core.Children.Pidfds); // the child never returns from either
+                ? ChildMain.ForkAndExec(connfd, core.ExecPlan, Log.FileFd)
+                : ChildMain.ForkAndServe(connfd, core.Service, core.Children.Pidfds); // the child never returns from either
             if (pid < 0)
             {
                 int err = Errno.Last;

@@ -10,6 +10,7 @@
 //
 // prefork-flock (30.7) and prefork-mutex (30.8) are this design with a lock around accept();
 // prefork-pass (30.9) keeps its children the same way but accepts itself.
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -40,7 +41,7 @@ public class Prefork : ServerDesign
     public override void Prepare(ServerCore core)
     {
         _pids = new int[core.Options.Workers > 0 ? core.Options.Workers : DefaultWorkers];
-        Loop = new PreforkLoop(CreateLock(), Meter.Create(_pids.Length), core.Options.KeepaliveSeconds);
+        Loop = new PreforkLoop(CreateLock(), Meter.Create(_pids.Length) ?? throw new UnpException("mmap", Errno.Last), core.Options.KeepaliveSeconds);
         PrepareChildren(core);
         for (int slot = 0; slot < _pids.Length; slot++) Spawn(core, slot);
         LogLine line = Log.Line().Add(ServerModels.Name(core.Options.Model)).Add(": "u8).Add(_pids.Length).Add(" children,"u8);
@@ -61,7 +62,7 @@ public class Prefork : ServerDesign
 
     /// <summary>child_make: forks the child of slot; its pid, or -1 with errno.</summary>
     protected virtual int ForkChild(ServerCore core, int slot)
-        => ForkPath.ForkAndAccept(core.ListenFd, Loop, core.Service, slot, core.Children.Pidfds);
+        => ChildMain.ForkAndAccept(core.ListenFd, Loop, core.Service, slot, core.Children.Pidfds);
 
     private void Spawn(ServerCore core, int slot)
     {

@@ -22,6 +22,7 @@
 //           }
 //   }
 // A child that terminates is not fatal here: SIGCHLD reaps it and a new one takes its slot.
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -55,7 +56,7 @@ public sealed class PreforkPass : Prefork
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out int parentEnd, out int childEnd) < 0) return -1;
         // The new child closes the parent's end of every channel, its own included, and the pidfds.
         int[] alsoClose = [.. _channels, parentEnd, .. core.Children.Pidfds];
-        int pid = ForkPath.ForkAndReceive(childEnd, Loop, core.Service, slot, alsoClose);
+        int pid = ChildMain.ForkAndReceive(childEnd, Loop, core.Service, slot, alsoClose);
         int err = Errno.Last;
         LibC.close(childEnd);
         if (pid < 0)

@@ -82,7 +82,7 @@ public sealed class ThreadPerConnection : ServerDesign
     {
         sockaddr_storage peer = default;
         uint len = 128;
-        return LibC.getpeername(connfd, ref peer, ref len) == 0 ? "echo " + Addresses.SockNtopHost(ref peer) : $"echo fd {connfd}";
+        return LibC.getpeername(connfd, ref peer, ref len) == 0 ? "echo " + Sockets.HostText(ref peer) : $"echo fd {connfd}";
     }
 
     public override void LogStats(ServerCore core)

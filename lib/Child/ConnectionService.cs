@@ -1,0 +1,20 @@
+// What a forked child does with its connection (UNP 5.3 str_echo, 1.5 daytime): the service
+// the servers hand to their children, threads or event loops.
+namespace UnpServers.Child;
+
+/// <summary>
+/// What a child does with its connection: UNP's str_echo, or the daytime reply. Serve runs
+/// in the child after fork(), so it obeys fork-safety R4: it allocates nothing, throws
+/// nothing, and takes every buffer from the stack or from the parent.
+/// </summary>
+public abstract class ConnectionService
+{
+    /// <summary>Close a connection idle this long (milliseconds); 0: never.</summary>
+    public int IdleTimeoutMs { get; set; }
+
+    /// <summary>
+    /// Serves one connection until done; the result is the child's exit status. infd and
+    /// outfd are the same socket after accept(), and may differ under a super-server (--inetd).
+    /// </summary>
+    public abstract int Serve(int infd, int outfd);
+}
