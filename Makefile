@@ -12,10 +12,10 @@
 DOTNET   ?= dotnet
 PREFIX   ?= /usr/local
 BIN      := bin
-# Each program is one native executable (Native AOT, Native.props), with its symbols beside it
-# in PROGRAM.dbg for gdb; make install leaves those out.
-PROGRAMS := clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj
-NAMES    := $(notdir $(basename $(PROGRAMS)))
+# Every program is one native executable, compiled ahead of time once (programs/, a multi-call
+# binary: docs/native-build.md): bin/unpservers, with its symbols beside it in unpservers.dbg
+# for gdb, and each program a hard link to it, whose name picks the program.
+NAMES    := echosrv echocli daytimesrv daytimecli
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -30,19 +30,16 @@ PUBLISH := -c Release -r $(RID)
 
 # The programs are published again only when a source changed: bin/.built is newer than every
 # source of the programs (tests/ is not one), so a lab that takes 0.4 s does not wait for a build.
-# Each is published into obj/publish/NAME/ and only the executable and its symbols are copied.
-SOURCES := Directory.Build.props Native.props $(shell find lib servers clients -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
+SOURCES := Directory.Build.props Native.props $(shell find lib servers clients programs -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
 STAMP   := $(BIN)/.built
 
 build: $(STAMP)
 
 $(STAMP): $(SOURCES)
+	@$(DOTNET) publish programs/unpservers.csproj $(PUBLISH) -o obj/publish --nologo -v quiet -clp:NoSummary
 	@mkdir -p $(BIN)
-	@for p in $(PROGRAMS); do \
-	  n=$$(basename $$p .csproj); \
-	  $(DOTNET) publish $$p $(PUBLISH) -o obj/publish/$$n --nologo -v quiet -clp:NoSummary || exit 1; \
-	  cp obj/publish/$$n/$$n obj/publish/$$n/$$n.dbg $(BIN)/ || exit 1; \
-	done
+	@cp obj/publish/unpservers obj/publish/unpservers.dbg $(BIN)/
+	@for p in $(NAMES); do ln -f $(BIN)/unpservers $(BIN)/$$p; done
 	@touch $@
 	@echo "built: $(NAMES) in $(BIN)/"
 
@@ -61,13 +58,14 @@ test: build test-deps
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN)/unpservers $(DESTDIR)$(PREFIX)/bin/unpservers
 	@for p in $(NAMES); do \
-	  install -m 755 $(BIN)/$$p $(DESTDIR)$(PREFIX)/bin/$$p || exit 1; \
+	  ln -f $(DESTDIR)$(PREFIX)/bin/unpservers $(DESTDIR)$(PREFIX)/bin/$$p || exit 1; \
 	  echo "installed $(DESTDIR)$(PREFIX)/bin/$$p"; \
 	done
 
 uninstall:
-	@for p in $(NAMES); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+	rm -f $(DESTDIR)$(PREFIX)/bin/unpservers $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(NAMES))
 
 demo: build
 	@scripts/need.sh "make demo" ss:iproute2 ps:procps

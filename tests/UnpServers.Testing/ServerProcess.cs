@@ -176,16 +176,21 @@ public sealed partial class ServerProcess : IDisposable
     public bool TrySignalChild(int pid, int sig) => ChildHandle(pid)?.Signal(sig) == true;
 
     /// <summary>
-    /// Waits for the server to exit and for its stdout and stderr to be read to the end (a
-    /// server that exits within milliseconds leaves lines the handlers have not yet written);
-    /// its exit code, or null on time-out.
+    /// Waits for the server to exit, then for its stdout and stderr to be read to the end: a
+    /// server that exits within milliseconds leaves lines the handlers have not yet written.
+    /// The second wait is bounded, since a child that outlives the server holds them open.
+    /// Its exit code, or null on time-out.
     /// </summary>
     public int? WaitForExit(int timeoutMs)
     {
         if (!_process.WaitForExit(timeoutMs)) return null;
-        _process.WaitForExit(); // after a true above: returns once the output handlers have seen EOF
+        using var drained = new CancellationTokenSource(DrainMs);
+        try { _process.WaitForExitAsync(drained.Token).Wait(); }
+        catch (AggregateException) { } // still open: a child has them
         return _process.ExitCode;
     }
+
+    private const int DrainMs = 2000;
 
     /// <summary>SIGTERM, as a person stops it; the exit code and how long it took, or null on time-out.</summary>
     public (int Code, long Ms)? Stop(int timeoutMs)

@@ -1,0 +1,23 @@
+// Every program in one executable: the name it was run by (argv[0], a hard link's name) picks
+// the program, so ps, the log and the usage lines still say echosrv or echocli.
+using UnpServers.DaytimeCli;
+using UnpServers.DaytimeSrv;
+using UnpServers.EchoCli;
+using UnpServers.EchoSrv;
+using UnpServers.Unp;
+
+string name = Path.GetFileName(Environment.GetCommandLineArgs()[0]);
+return name switch
+{
+    "echosrv" => EchoSrv.Main(args),
+    "echocli" => EchoCli.Main(args),
+    "daytimesrv" => DaytimeSrv.Main(args),
+    "daytimecli" => DaytimeCli.Main(args),
+    _ => Usage(name),
+};
+
+static int Usage(string name)
+{
+    Output.Write(Stdio.Err, $"{name}: run me as echosrv, echocli, daytimesrv or daytimecli (a link to this file)\n");
+    return UnpServers.Interop.LibC.EX_USAGE;
+}
