@@ -35,7 +35,9 @@ STAMP   := $(BIN)/.built
 
 build: $(STAMP)
 
+# Native AOT links with gcc and strips the symbols into unpservers.dbg with objcopy (binutils).
 $(STAMP): $(SOURCES)
+	@scripts/need.sh make gcc:gcc objcopy:binutils
 	@$(DOTNET) publish programs/unpservers.csproj $(PUBLISH) -o obj/publish --nologo -v quiet -clp:NoSummary
 	@mkdir -p $(BIN)
 	@cp obj/publish/unpservers obj/publish/unpservers.dbg $(BIN)/
