@@ -40,7 +40,8 @@ $(STAMP): $(SOURCES)
 	@scripts/need.sh make gcc:gcc objcopy:binutils
 	@$(DOTNET) publish programs/unpservers.csproj $(PUBLISH) -o obj/publish --nologo -v quiet -clp:NoSummary
 	@mkdir -p $(BIN)
-	@cp obj/publish/unpservers obj/publish/unpservers.dbg $(BIN)/
+	@# A new file renamed into place, not copied over the old one: a server still running from bin/ keeps its own.
+	@for f in unpservers unpservers.dbg; do cp obj/publish/$$f $(BIN)/$$f.new && mv -f $(BIN)/$$f.new $(BIN)/$$f || exit 1; done
 	@for p in $(NAMES); do ln -f $(BIN)/unpservers $(BIN)/$$p; done
 	@touch $@
 	@echo "built: $(NAMES) in $(BIN)/"

@@ -7,6 +7,9 @@ namespace UnpServers.Unp;
 
 public abstract class AcceptLock
 {
+    /// <summary>The descriptor the lock lives on, which a child keeps open; -1 for none.</summary>
+    public virtual int Fd => -1;
+
     /// <summary>my_lock_wait: blocks until this process holds the lock; 0, or an errno.</summary>
     public abstract int Wait();
 

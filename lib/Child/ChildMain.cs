@@ -1,7 +1,8 @@
 // UNP 5.10 and 30.6-30.9: the fork, and what each kind of child runs after it (fork-safety
 // R3, R4, R5; docs/fork-safety.md):
 //   - fork with every signal blocked; in the child, reset the runtime's handlers, set SIGPIPE,
-//     close the parent's descriptors, then restore the mask the server was started with (R3);
+//     close every descriptor but stdio and what it keeps, then restore the mask the server
+//     was started with (R3);
 //   - then serve one connection and _exit() (tcpserv04), or execve() a fresh process on it
 //     (R5), or loop for ever as a pre-forked child: lock, accept, unlock, serve (child02.c),
 //     or read_fd, serve, tell the parent (child05.c).
@@ -18,7 +19,6 @@ public static class ChildMain
 {
     private static sigset_t s_allSignals;
     private static sigset_t s_childMask;
-    private static int[] s_closeInChild = [];
     private static int[] s_runtimeHandlers = [];
     private static bool s_sigpipeDefault;
 
@@ -34,16 +34,15 @@ public static class ChildMain
     public const int GoOn = -1;
 
     /// <summary>
-    /// Called once, before the first fork. closeInChild: the listening socket and the signalfd,
-    /// which the child must not hold. childMask: the signal mask the server was started with.
-    /// sigpipeDefault: false keeps SIGPIPE ignored, so a write to a reset peer fails with EPIPE (UNP 5.13).
+    /// Called once, before the first fork. childMask: the signal mask the server was started
+    /// with. sigpipeDefault: false keeps SIGPIPE ignored, so a write to a reset peer fails with
+    /// EPIPE (UNP 5.13).
     /// </summary>
     [BeforeFork]
-    public static void Prepare(int[] closeInChild, in sigset_t childMask, bool sigpipeDefault)
+    public static void Prepare(in sigset_t childMask, bool sigpipeDefault)
     {
         LibC.sigfillset(out s_allSignals);
         s_childMask = childMask;
-        s_closeInChild = closeInChild;
         s_runtimeHandlers = RuntimeHandlers();
         s_sigpipeDefault = sigpipeDefault;
         ReportAllocations = Environment.GetEnvironmentVariable(ReportAllocationsVariable) == "1";
@@ -51,15 +50,15 @@ public static class ChildMain
 
     /// <summary>
     /// UNP 5.10: forks a child that serves connfd and exits. The child's pid in the parent, or
-    /// -1 with errno; never returns in the child. alsoClose: the parent's pidfds of its other children.
+    /// -1 with errno; never returns in the child.
     /// </summary>
-    public static int ForkAndServe(int connfd, ConnectionService service, ReadOnlySpan<int> alsoClose)
+    public static int ForkAndServe(int connfd, ConnectionService service)
     {
         int pid = Fork();
         if (pid != 0) return pid;
 
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
-        ChildPrologue(alsoClose);
+        ChildPrologue(connfd, Log.FileFd, -1);
         int status = service.Serve(connfd, connfd);
         if (ReportAllocations) ReportAllocated(allocatedBefore);
         LibC._exit(status); // R4: never return into the runtime or run its shutdown
@@ -77,7 +76,7 @@ public static class ChildMain
         int pid = Fork();
         if (pid != 0) return pid;
 
-        ChildPrologue(default); // the parent's pidfds are close-on-exec
+        ChildPrologue(connfd, logfd, -1);
         // Started with stdio closed, either descriptor may itself be 0, 1 or 2: move it above 2
         // first (close-on-exec: a copy left over goes away), so that no dup2 below overwrites
         // the other before it is copied.
@@ -98,25 +97,25 @@ public static class ChildMain
     /// listener it keeps, counting its connections in meter[slot], until it is killed. The
     /// child's pid in the parent, or -1 with errno.
     /// </summary>
-    public static int ForkAndAccept(int listenfd, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
-        => ForkWorker(listenfd, passing: false, loop, service, slot, alsoClose);
+    public static int ForkAndAccept(int listenfd, PreforkLoop loop, ConnectionService service, int slot)
+        => ForkWorker(listenfd, passing: false, loop, service, slot);
 
     /// <summary>
     /// UNP 30.9 child_make: a child that runs child05.c's loop (ReceiveAndServe) on its end of
     /// a Unix-domain socketpair, until the parent closes it or kills the child. The child's pid
     /// in the parent, or -1 with errno.
     /// </summary>
-    public static int ForkAndReceive(int channel, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
-        => ForkWorker(channel, passing: true, loop, service, slot, alsoClose);
+    public static int ForkAndReceive(int channel, PreforkLoop loop, ConnectionService service, int slot)
+        => ForkWorker(channel, passing: true, loop, service, slot);
 
     /// <summary>child_main: one turn after another, until a turn returns the child's exit status.</summary>
-    private static int ForkWorker(int fd, bool passing, PreforkLoop loop, ConnectionService service, int slot, ReadOnlySpan<int> alsoClose)
+    private static int ForkWorker(int fd, bool passing, PreforkLoop loop, ConnectionService service, int slot)
     {
         int parent = LibC.getpid();
         int pid = Fork();
         if (pid != 0) return pid;
 
-        ChildPrologue(alsoClose);
+        ChildPrologue(fd, Log.FileFd, loop.Lock.Fd); // the listener or the channel, the log, the lock
         DieWithParent(parent);
         for (;;)
         {
@@ -220,20 +219,38 @@ public static class ChildMain
         return pid;
     }
 
-    /// <summary>R3: make the child an ordinary process of its own before it does anything.</summary>
-    private static void ChildPrologue(ReadOnlySpan<int> alsoClose)
+    /// <summary>
+    /// R3: make the child an ordinary process of its own before it does anything. It keeps
+    /// stdin, stdout, stderr and the three descriptors given (-1: none); every other one, the
+    /// parent's listener, signalfd, pidfds and channels, is closed, in a few close_range calls.
+    /// </summary>
+    private static void ChildPrologue(int keep1, int keep2, int keep3)
     {
         // The runtime's handlers talk to threads the child does not have: back to SIG_DFL.
         for (int i = 0; i < s_runtimeHandlers.Length; i++) Signals.Signal(s_runtimeHandlers[i], LibC.SIG_DFL);
         Signals.Signal(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
 
-        // The child does not accept, and the parent's signals are not its business.
-        for (int i = 0; i < s_closeInChild.Length; i++) LibC.close(s_closeInChild[i]);
-        for (int i = 0; i < alsoClose.Length; i++) if (alsoClose[i] >= 0) LibC.close(alsoClose[i]);
+        // The three in order (by hand: every function a child calls is code pages it faults in).
+        if (keep1 > keep2) (keep1, keep2) = (keep2, keep1);
+        if (keep2 > keep3) (keep2, keep3) = (keep3, keep2);
+        if (keep1 > keep2) (keep1, keep2) = (keep2, keep1);
+        int next = 3;
+        next = CloseBelow(keep1, next);
+        next = CloseBelow(keep2, next);
+        next = CloseBelow(keep3, next);
+        LibC.close_range((uint)next, uint.MaxValue, 0);
 
         // Now that the handlers are the defaults, the mask the server was started with:
         // TERM, INT, KILL end this child only.
         LibC.sigprocmask(LibC.SIG_SETMASK, s_childMask);
+    }
+
+    /// <summary>Closes next .. keep-1 and returns the descriptor after keep; keep below next (none, stdio, twice) changes nothing.</summary>
+    private static int CloseBelow(int keep, int next)
+    {
+        if (keep < next) return next;
+        if (keep > next) LibC.close_range((uint)next, (uint)keep - 1, 0);
+        return keep + 1;
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public sealed class LockFcntl : AcceptLock
 
     private LockFcntl(int fd) => _fd = fd;
 
+    public override int Fd => _fd;
+
     /// <summary>
     /// my_lock_init: a fresh, unlinked file in /tmp; called in the parent, before the first
     /// fork. Null with errno set if mkstemp fails.

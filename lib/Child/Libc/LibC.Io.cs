@@ -20,6 +20,10 @@ public static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int access(byte* pathname, int mode);
 
+    /// <summary>Closes every descriptor from first to last (glibc 2.34, Linux 5.9).</summary>
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int close_range(uint first, uint last, int flags);
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int dup2(int oldfd, int newfd);
 

@@ -21,7 +21,7 @@ public sealed class ForkPerConnection : ServerDesign
     /// <summary>Accepts per wake-up, so SIGCHLD is read (and zombies reaped) between bursts.</summary>
     private const int AcceptBurst = 16;
 
-    public override void Prepare(ServerCore core) => PrepareFork(core, [core.ListenFd, core.Signals.Fd]); // the child neither accepts nor takes signals
+    public override void Prepare(ServerCore core) => PrepareFork(core);
 
     public override int Serve(ServerCore core)
     {
@@ -53,7 +53,7 @@ public sealed class ForkPerConnection : ServerDesign
 
             int pid = core.ExecPlan != null
                 ? ChildMain.ForkAndExec(connfd, core.ExecPlan, Log.FileFd)
-                : ChildMain.ForkAndServe(connfd, core.Service, core.Children.Pidfds); // the child never returns from either
+                : ChildMain.ForkAndServe(connfd, core.Service); // the child never returns from either
             if (pid < 0)
             {
                 int err = Errno.Last;

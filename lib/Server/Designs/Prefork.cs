@@ -51,18 +51,18 @@ public class Prefork : ServerDesign
 
     /// <summary>
     /// The children block in accept(): O_NONBLOCK belongs to the open file they all share with
-    /// the parent, which never accepts here. They keep the listener and close the signalfd.
+    /// the parent, which never accepts here.
     /// </summary>
     protected virtual void PrepareChildren(ServerCore core)
     {
         int flags = LibC.fcntl(core.ListenFd, LibC.F_GETFL, 0);
         if (flags < 0 || LibC.fcntl(core.ListenFd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) < 0) throw new UnpException("fcntl", Errno.Last);
-        PrepareFork(core, [core.Signals.Fd], Loop);
+        PrepareFork(core, Loop);
     }
 
     /// <summary>child_make: forks the child of slot; its pid, or -1 with errno.</summary>
     protected virtual int ForkChild(ServerCore core, int slot)
-        => ChildMain.ForkAndAccept(core.ListenFd, Loop, core.Service, slot, core.Children.Pidfds);
+        => ChildMain.ForkAndAccept(core.ListenFd, Loop, core.Service, slot);
 
     private void Spawn(ServerCore core, int slot)
     {

@@ -47,16 +47,14 @@ public sealed class PreforkPass : Prefork
         Array.Fill(_channels, -1);
         _busy = new bool[Workers];
         _fds = new pollfd[Workers + 2];
-        PrepareFork(core, [core.ListenFd, core.Signals.Fd], Loop); // the children never accept
+        PrepareFork(core, Loop);
     }
 
     /// <summary>child_make: a socketpair, then the child with its end; the parent keeps the other.</summary>
     protected override int ForkChild(ServerCore core, int slot)
     {
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out int parentEnd, out int childEnd) < 0) return -1;
-        // The new child closes the parent's end of every channel, its own included, and the pidfds.
-        int[] alsoClose = [.. _channels, parentEnd, .. core.Children.Pidfds];
-        int pid = ChildMain.ForkAndReceive(childEnd, Loop, core.Service, slot, alsoClose);
+        int pid = ChildMain.ForkAndReceive(childEnd, Loop, core.Service, slot); // it keeps its end only
         int err = Errno.Last;
         LibC.close(childEnd);
         if (pid < 0)

@@ -52,12 +52,12 @@ public abstract class ServerDesign
     public virtual void StopConnections(ServerCore core) => core.StopChildren();
 
     /// <summary>
-    /// The forking designs' preparation (fork-safety R3, R4): the descriptors every child
-    /// closes, and the rehearsal of the child's path (with a pre-forked child's loop, if any).
+    /// The forking designs' preparation (fork-safety R3, R4): what every child is given, and
+    /// the rehearsal of the child's path (with a pre-forked child's loop, if any).
     /// </summary>
-    protected static void PrepareFork(ServerCore core, int[] closeInChild, PreforkLoop? loop = null)
+    protected static void PrepareFork(ServerCore core, PreforkLoop? loop = null)
     {
-        ChildMain.Prepare(closeInChild, RuntimeGuard.StartMask, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
+        ChildMain.Prepare(RuntimeGuard.StartMask, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
         Rehearsal.Run(core.Service, loop);
     }
 }
