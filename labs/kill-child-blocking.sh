@@ -6,6 +6,7 @@
 # child is killed. Its FIN arrives, but the client cannot see it: the server's end waits in
 # FIN_WAIT_2, the client's in CLOSE_WAIT, until the next line, whose write draws a RST.
 source "$(dirname "$0")/lib.sh"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
 source "$LAB_DIR/capture.bash"
 
 start_server

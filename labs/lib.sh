@@ -99,6 +99,7 @@ start_server() {
     PORT=$(sed -n 's/.*listening on .*, port \([0-9]*\),.*/\1/p' "$LOG")
     [ -n "$PORT" ] || fail "the server did not start: $(cat "$LOG")"
     if [ "$LAB_PORT" = 0 ]; then note "(pid $SRV_PID; --port 0 let the kernel pick a free port: $PORT)"; else note "(pid $SRV_PID)"; fi
+    [ -z "$LAB_WATCH" ] || watch_start
 }
 
 # stop_server: SIGTERM, as a person would; the server ends and reaps its children. Returns its status.
@@ -109,6 +110,7 @@ stop_server() {
     local status=0
     wait "$SRV_PID" || status=$?
     SRV_PID=""
+    watch_stop
     return $status
 }
 
@@ -165,7 +167,10 @@ no_children() { [ "$(children)" -eq 0 ]; }
 show_log()  { out -- '--- server log ---\n'; cat "$LOG"; out -- '------------------\n'; }
 
 # watch_start / watch_stop: the hook for unpwatch (issue 22), which records what it sees of the
-# server's processes and sockets as events. Nothing happens where it is not installed.
+# server's processes and sockets as events, inside the lab's namespaces. A lab that sets LAB_WATCH=1
+# has one watcher per server (start_server starts it, stop_server shows its events); nothing
+# happens where unpwatch is not installed.
+LAB_WATCH=""
 WATCH_PID=""
 watch_start() {
     command -v unpwatch >/dev/null || return 0
@@ -174,10 +179,14 @@ watch_start() {
 }
 watch_stop() {
     [ -n "$WATCH_PID" ] || return 0
-    kill -INT "$WATCH_PID" 2>/dev/null || true
+    # SIGTERM: a background command of a script starts with SIGINT ignored. Two seconds to stop.
+    kill -TERM "$WATCH_PID" 2>/dev/null || true
+    watcher_gone() { ! kill -0 "$WATCH_PID" 2>/dev/null; }
+    wait_until 2 watcher_gone || kill -KILL "$WATCH_PID" 2>/dev/null || true
     wait "$WATCH_PID" 2>/dev/null || true
     WATCH_PID=""
     out -- '--- what unpwatch saw ---\n'; cat "$LAB_TMP/watch.events" 2>/dev/null || true; out -- '------------------\n'
+    rm -f "$LAB_TMP/watch.events"
 }
 
 # lab_teardown: every process this lab started is stopped and reaped: the clients get their

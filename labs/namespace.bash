@@ -36,9 +36,12 @@ lab_userns_settings() {
     fi
 }
 
+# lab_mktemp: the lab's temporary directory, the only place it writes.
+lab_mktemp() { UNP_LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/unp-lab.XXXXXX") || exit 2; export UNP_LAB_TMP; }
+
 lab_namespace_enter() {
     if [ -n "${UNP_LAB_NS:-}" ]; then # inside; or told where to run (UNP_LAB_NS=none: the machine's network)
-        [ -n "${UNP_LAB_TMP:-}" ] || { UNP_LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/unp-lab.XXXXXX") || exit 2; }
+        [ -n "${UNP_LAB_TMP:-}" ] || lab_mktemp
         return 0
     fi
     # A user keeps their own uid inside (ps shows their name), with every capability over the
@@ -61,8 +64,7 @@ lab_namespace_enter() {
         printf 'lab: %s\n' "$UNP_LAB_NS_WHY" >&2 ;;
     esac
     export UNP_LAB_NS UNP_LAB_NS_WHY
-    UNP_LAB_TMP=$(mktemp -d "${TMPDIR:-/tmp}/unp-lab.XXXXXX") || exit 2
-    export UNP_LAB_TMP
+    lab_mktemp
     [ ${#args[@]} -gt 0 ] || return 0 # host, none: the lab runs in this shell, and lib.sh's traps clean up
 
     # Asynchronous commands of a script start with SIGINT and SIGQUIT ignored, and would pass that

@@ -3,6 +3,7 @@
 # unp: 5.16
 # needs: ss:iproute2 ps:procps netstat:net-tools
 source "$(dirname "$0")/lib.sh"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
 
 start_server
 for c in c1 c2 c3; do

@@ -3,6 +3,7 @@
 # unp: 5.6
 # needs: ss:iproute2 ps:procps netstat:net-tools tcpdump:tcpdump
 source "$(dirname "$0")/lib.sh"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
 source "$LAB_DIR/capture.bash"
 
 say "Start the server. Before any client: one process, one socket in LISTEN."

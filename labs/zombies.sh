@@ -3,6 +3,7 @@
 # unp: 5.8-5.10
 # needs: ps:procps
 source "$(dirname "$0")/lib.sh"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
 
 five_clients_close_together() {
     run_line "echocli -n 5 127.0.0.1 --port $PORT > /dev/null"
