@@ -175,25 +175,26 @@ namespace UnpServers.Tests.Support
     {
         private static readonly Lock s_lock = new();
         private static string? s_dir;
+        private static string? s_failure;
 
-        /// <summary>The install's PREFIX.</summary>
+        /// <summary>The install's PREFIX. A failed install fails every test that uses it, and is made once.</summary>
         public static string Prefix
         {
             get
             {
                 lock (s_lock)
                 {
-                    if (s_dir != null) return Path.Combine(s_dir, "unp");
-                    string dir = Directory.CreateTempSubdirectory("unp-install.").FullName;
-                    File.SetUnixFileMode(dir, (UnixFileMode)0b111_101_101);
-                    string prefix = Path.Combine(dir, "unp");
-                    // -o bin/.built: make test has just built bin/; never a rebuild in the middle of the tests.
-                    var r = Run.Command("make", ["--no-print-directory", "-C", Repo.Root, "-o", "bin/.built", "install", "PREFIX=" + prefix], timeoutMs: 60_000);
-                    Assert.That(r.ExitCode, Is.EqualTo(0), "make install: " + r.StdOut + r.StdErr);
-                    r = Run.Command("chmod", ["-R", "a-w", prefix]);
-                    Assert.That(r.ExitCode, Is.EqualTo(0), r.StdErr);
-                    s_dir = dir;
-                    return prefix;
+                    if (s_dir == null)
+                    {
+                        s_dir = Directory.CreateTempSubdirectory("unp-install.").FullName; // removed at the end, whatever happens
+                        File.SetUnixFileMode(s_dir, (UnixFileMode)0b111_101_101);
+                        // -o bin/.built: make test has just built bin/; never a rebuild in the middle of the tests.
+                        var r = Run.Command("make", ["--no-print-directory", "-C", Repo.Root, "-o", "bin/.built", "install", "PREFIX=" + Path.Combine(s_dir, "unp")], timeoutMs: 60_000);
+                        if (r.ExitCode != 0) s_failure = "make install: " + r.StdOut + r.StdErr;
+                        else if (Run.Command("chmod", ["-R", "a-w", Path.Combine(s_dir, "unp")]) is { ExitCode: not 0 } chmod) s_failure = "chmod: " + chmod.StdErr;
+                    }
+                    if (s_failure != null) Assert.Fail(s_failure);
+                    return Path.Combine(s_dir, "unp");
                 }
             }
         }
@@ -209,6 +210,7 @@ namespace UnpServers.Tests.Support
                 Run.Command("chmod", ["-R", "u+w", s_dir]);
                 Directory.Delete(s_dir, recursive: true);
                 s_dir = null;
+                s_failure = null;
             }
         }
     }
