@@ -1,16 +1,17 @@
 # UnpServers: UNP's concurrent servers and clients in C#.
 #   make                 build the programs into bin/
 #   make test            build, then run every NUnit test (what CI runs)
-#   make install PREFIX=/usr/local
+#   make install         PREFIX=$HOME/.local for a user, /usr/local for root; PREFIX=/opt/unp for a class
 #   make demo            echosrv + echocli on a free port, with ps and ss views
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
-#   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
+#   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one, STEP=1 to pause)
 #   make bench           echosrv against a C fork-per-connection server, side by side, then every design
 #   make forkcost        what one fork of the echosrv parent costs, against C
 #   make help            the targets and the labs
 
 DOTNET   ?= dotnet
-PREFIX   ?= /usr/local
+# A user installs into their own ~/.local (no root needed); root, for everyone, into /usr/local.
+PREFIX   ?= $(if $(filter 0,$(shell id -u)),/usr/local,$(HOME)/.local)
 BIN      := bin
 # Every program is one native executable, compiled ahead of time once (programs/, a multi-call
 # binary: docs/native-build.md): bin/unpservers, with its symbols beside it in unpservers.dbg
@@ -59,50 +60,46 @@ test-deps:
 test: build test-deps
 	./scripts/run-tests.sh
 
+# The programs, unp-lab, the labs and their answers (scripts/install.sh says where each goes);
+# a class shares one read-only install: make install PREFIX=/opt/unp, once.
 install: build
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN)/unpservers $(DESTDIR)$(PREFIX)/bin/unpservers
-	@for p in $(NAMES); do \
-	  ln -f $(DESTDIR)$(PREFIX)/bin/unpservers $(DESTDIR)$(PREFIX)/bin/$$p || exit 1; \
-	  echo "installed $(DESTDIR)$(PREFIX)/bin/$$p"; \
-	done
+	@scripts/install.sh $(BIN) "$(DESTDIR)$(PREFIX)"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/unpservers $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(NAMES))
+	@scripts/install.sh --uninstall "$(DESTDIR)$(PREFIX)"
 
 demo: build
 	@scripts/need.sh "make demo" ss:iproute2 ps:procps
 	./scripts/demo.sh $(BIN)
 
 # The UNP experiments, each one command that checks itself: make labs, make lab-zombies, ...
-# in the book's order (startup first), from each lab's "# unp:" header line. A lab that exits 77
-# could not run here (e.g. it needs root) and is reported as skipped, not failed.
+# in the book's order (startup first), from each lab's "# unp:" header line. Each runs in
+# namespaces of its own, with no root (labs/namespace.bash). A lab that exits 77 could not run
+# here and is reported as skipped, not failed. scripts/unp-lab is what make install installs.
 labs: build
-	@scripts/need.sh "make labs" $(shell scripts/labs.sh needs)
-	@BIN=$(CURDIR)/$(BIN) scripts/labs.sh run
+	@UNP_LAB_BIN=$(CURDIR)/$(BIN) scripts/unp-lab --all
 
 lab-%:
 	@if [ "$*" = lib ] || [ ! -f labs/$*.sh ]; then \
 	  echo "make: there is no lab '$*'; the labs are:"; scripts/labs.sh help; exit 2; fi
 	@$(MAKE) --no-print-directory -s build
-	@scripts/need.sh "make lab-$*" --lab labs/$*.sh
-	@BIN=$(CURDIR)/$(BIN) bash labs/$*.sh; status=$$?; \
+	@UNP_LAB_BIN=$(CURDIR)/$(BIN) UNP_LAB_STEP=$(STEP) scripts/unp-lab $*; status=$$?; \
 	  if [ $$status = 77 ]; then echo "lab $* skipped: it cannot run here (see above)"; exit 0; fi; exit $$status
 
 help:
 	@echo "make                 build the programs into $(BIN)/ (again only when a source changed)"
 	@echo "make test            build, install the test tools if missing, run every NUnit test and every lab (CI)"
-	@echo "make install         copy $(BIN)/ to PREFIX/lib/unpservers, link the programs into PREFIX/bin (PREFIX=$(PREFIX))"
+	@echo "make install         the programs, unp-lab and the labs into PREFIX (PREFIX=$(PREFIX)); PREFIX=/opt/unp for a class"
 	@echo "make uninstall       remove what make install put there"
 	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
 	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
-	@echo "make labs            every lab below, in the book's order"
+	@echo "make labs            every lab below, in the book's order, each in namespaces of its own (no root needed)"
 	@echo "make bench           echosrv against a C fork-per-connection server, then every design (needs gcc)"
 	@echo "make forkcost        what one fork of the echosrv parent costs, against C (needs gcc)"
 	@echo "make clean           remove every build output"
 	@echo "make help            this list"
 	@echo
-	@echo "The labs (UNP section, what each one shows):"
+	@echo "The labs (UNP section, what each one shows); STEP=1 pauses before each step:"
 	@scripts/labs.sh help
 
 stress: build
