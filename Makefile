@@ -41,6 +41,7 @@ $(STAMP): $(SOURCES)
 	@scripts/need.sh make gcc:gcc objcopy:binutils
 	@$(DOTNET) publish programs/unpservers.csproj $(PUBLISH) -o obj/publish --nologo -v quiet -clp:NoSummary
 	@mkdir -p $(BIN)
+	@rm -f $(BIN)/*.dll $(BIN)/*.pdb $(BIN)/*.json # what a build from before Native AOT left
 	@# A new file renamed into place, not copied over the old one: a server still running from bin/ keeps its own.
 	@for f in unpservers unpservers.dbg; do cp obj/publish/$$f $(BIN)/$$f.new && mv -f $(BIN)/$$f.new $(BIN)/$$f || exit 1; done
 	@for p in $(NAMES); do ln -f $(BIN)/unpservers $(BIN)/$$p; done
