@@ -60,7 +60,7 @@ namespace UnpServers.Tests.Support
             argv.AddRange(args);
             if (IsNobody)
             {
-                Assert.That(LibC.getpwnam("nobody", out uint uid, out uint gid), Is.True, "no user nobody");
+                Assert.That(UnpServers.Unp.Privileges.Getpwnam("nobody", out uint uid, out uint gid), Is.True, "no user nobody");
                 argv.InsertRange(0, ["setpriv", $"--reuid={uid}", $"--regid={gid}", "--clear-groups", "--"]);
             }
             var psi = new ProcessStartInfo(argv[0])
