@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace UnpServers.Bench;
+
+/// <summary>What every table shares: medians, percentiles, and the JSON file with the machine's description.</summary>
+public static class Stats
+{
+    public static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToArray();
+        if (v.Length == 0) return double.NaN;
+        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
+    }
+
+    public static double Percentile(double[] sorted, double p)
+        => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(p * sorted.Length))];
+
+    /// <summary>JSON has no NaN: a figure that could not be measured is null.</summary>
+    public static double? Number(double v) => double.IsFinite(v) ? Math.Round(v, 3) : null;
+
+    /// <summary>Writes doc, after the date, the machine and the rounds, to path; says so on stdout.</summary>
+    public static void WriteJson(string path, int rounds, Dictionary<string, object> doc, string what)
+    {
+        var all = new Dictionary<string, object>
+        {
+            ["date"] = DateTime.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            ["cores"] = Environment.ProcessorCount,
+            ["kernel"] = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
+            ["rounds"] = rounds,
+        };
+        foreach (var (k, v) in doc) all[k] = v;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(all, new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        Console.Out.WriteLine($"{what} written to {path}");
+    }
+}
