@@ -81,7 +81,7 @@ public static class Designs
         long ticks = CpuTicks(s) - before;
         add("conn_per_s", rate.PerSecond);
         add("cpu_us_per_conn", ticks * TickUs / Math.Max(1, rate.Count));
-        add("rtt64_p50_us", Patterns.RoundTrip(s.Port, 64, 10_000).P50Us);
+        using (Affinity.OneCpu(s)) add("rtt64_p50_us", Patterns.RoundTrip(s.Port, 64, 10_000).P50Us);
         add("bulk_mb_s", Patterns.Bulk(s.Port, options.BulkMiB));
     }
 
