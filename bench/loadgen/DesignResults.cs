@@ -28,8 +28,8 @@ public sealed class DesignResults(string[] models)
 
     private double Median(string model, string side, string key) => Stats.Median(Rounds(model, side, key));
 
-    /// <summary>ours / twin of a figure's medians.</summary>
-    private double Ratio(string model, string key) => Median(model, "ours", key) / Median(model, "c", key);
+    /// <summary>ours / twin: the median of the rounds' ratios (Stats.PairedRatio).</summary>
+    private double Ratio(string model, string key) => Stats.PairedRatio(Rounds(model, "ours", key), Rounds(model, "c", key));
 
     /// <summary>
     /// Issue 19: connections/s at least 0.8x the twin's (prefork 0.9x, item 5; fork 0.7x, item 5,
@@ -69,7 +69,7 @@ public sealed class DesignResults(string[] models)
     public void Print(TextWriter w, int rounds)
     {
         w.WriteLine();
-        w.WriteLine($"Designs (UNP figure 30.1 here), each beside its C twin (bench/c): medians of {rounds} rounds, ratios ours/twin.");
+        w.WriteLine($"Designs (UNP figure 30.1 here), each beside its C twin (bench/c): medians of {rounds} rounds; ours/twin: the median of the rounds' ratios.");
         w.WriteLine("CPU: the server's user + system time per connection, children and threads included (docs/performance.md).");
         w.WriteLine(TargetsLine);
         w.WriteLine();

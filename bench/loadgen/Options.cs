@@ -5,7 +5,7 @@ namespace UnpServers.Bench;
 
 public sealed class Options : IProgramOptions
 {
-    public static string UsageLine => "unp-bench --ours bin/echosrv --echocli bin/echocli [--cbin bench/bin] [--out DIR] [--rounds N] [--seconds S] [--models all|none|fork,prefork,...] [--designs-only]";
+    public static string UsageLine => "unp-bench --ours bin/echosrv --echocli bin/echocli [--cbin bench/bin] [--out DIR] [--rounds N] [--seconds S] [--models all|none|fork,prefork,...] [--tables fork,startup,designs]";
 
     [Value(0, Hidden = true)] // the positional arguments beyond those declared: refused
     public IEnumerable<string> Unexpected { get; set; } = [];
@@ -40,8 +40,14 @@ public sealed class Options : IProgramOptions
     [Option("models", Default = "all", HelpText = "The echosrv designs in the designs table: all, none, or a list such as fork,prefork.")]
     public string Models { get; set; } = "";
 
-    [Option("designs-only", HelpText = "Skip the fork table and start-up: only the designs.")]
-    public bool DesignsOnly { get; set; }
+    [Option("tables", Default = "fork,startup,designs", HelpText = "The tables to measure: fork (against C serv01), startup (against a hello world), designs (each --model against its twin).")]
+    public string Tables { get; set; } = "";
+
+    public static readonly string[] TableNames = ["fork", "startup", "designs"];
+
+    private string[] TableList => Tables.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public bool Table(string name) => TableList.Contains(name) && (name != "designs" || ModelList.Length > 0);
 
     [Option("startup-runs", Default = 15, HelpText = "Start-up runs of each program, interleaved.")]
     public int StartupRuns { get; set; }
@@ -60,10 +66,11 @@ public sealed class Options : IProgramOptions
     public string? Validate()
     {
         if (Designs.Unknown(ModelList) is string bad) return bad;
-        if (DesignsOnly && ModelList.Length == 0) return "--designs-only with --models none measures nothing";
+        if (TableList.FirstOrDefault(t => !TableNames.Contains(t)) is string table) return $"--tables: no table '{table}'; the tables are {string.Join(",", TableNames)}";
+        if (!TableNames.Any(Table)) return "--tables and --models leave nothing to measure";
         if (Rounds < 1 || Seconds < 1 || BulkMiB < 1 || Held < 1 || StartupRuns < 1) return "--rounds, --seconds, --bulk-mib, --held and --startup-runs must be 1 or more";
-        string[] c = [.. ModelList.Select(Designs.Twin), .. DesignsOnly ? Array.Empty<string>() : [Designs.Twin("fork"), "tcpcli", "startclock"]];
-        foreach (var (name, path) in new[] { ("--ours", Ours), ("--echocli", EchoCli) }.Concat(DesignsOnly ? [] : [("--hello", Hello)]))
+        string[] c = [.. Table("designs") ? ModelList.Select(Designs.Twin) : [], Designs.Twin("fork"), .. Table("startup") ? ["tcpcli", "startclock"] : Array.Empty<string>()];
+        foreach (var (name, path) in new[] { ("--ours", Ours), ("--echocli", EchoCli) }.Concat(Table("startup") ? [("--hello", Hello)] : []))
             if (!File.Exists(path)) return $"{name} {path}: no such file";
         foreach (string name in c.Distinct())
             if (!File.Exists(C(name))) return $"{C(name)}: no such file (make bench builds the C programs into bench/bin)";

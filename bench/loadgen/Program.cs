@@ -12,17 +12,20 @@ var options = Arguments.Parse<Options>(args, "unp-bench", o => o.Validate());
 Reaping.BecomeSubreaper(); // a killed server's children come back here to be reaped
 try
 {
-    if (!options.DesignsOnly)
+    if (options.Table("fork"))
     {
         var results = ForkTable(options);
+        results.Print(Console.Out, options.Rounds);
+        results.WriteJson(Path.Combine(options.Out, "latest.json"), options.Rounds);
+    }
+    if (options.Table("startup"))
+    {
         var startup = new Startup(options);
         startup.Run();
-        results.Print(Console.Out, options.Rounds);
         startup.Print(Console.Out);
-        results.WriteJson(Path.Combine(options.Out, "latest.json"), options.Rounds);
         startup.WriteJson(Path.Combine(options.Out, "startup.json"));
     }
-    if (options.ModelList.Length > 0)
+    if (options.Table("designs"))
     {
         var designs = Designs.Run(options);
         designs.Print(Console.Out, options.Rounds);

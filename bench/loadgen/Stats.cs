@@ -13,6 +13,13 @@ public static class Stats
         return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
     }
 
+    /// <summary>
+    /// The median of the rounds' own ratios a[i] / b[i]: each round's pair ran back to back, so
+    /// a machine whose speed drifts between rounds (a shared one) moves both sides of each ratio.
+    /// </summary>
+    public static double PairedRatio(IReadOnlyList<double> a, IReadOnlyList<double> b)
+        => Median(Enumerable.Range(0, Math.Min(a.Count, b.Count)).Select(i => a[i] / b[i]));
+
     public static double Percentile(double[] sorted, double p)
         => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(p * sorted.Length))];
 
