@@ -107,6 +107,7 @@ public sealed class DesignResults(string[] models)
             ["design"] = d.Model,
             ["unp"] = d.Unp,
             ["twin"] = d.Twin,
+            ["what"] = d.What,
             ["available"] = !_unavailable.ContainsKey(d.Model),
             ["why_not"] = _unavailable.GetValueOrDefault(d.Model),
             ["verdict"] = Verdict(d.Model),
