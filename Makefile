@@ -5,7 +5,7 @@
 #   make demo            echosrv + echocli on a free port, with ps and ss views
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one, STEP=1 to pause)
-#   make bench           echosrv against a C fork-per-connection server, side by side, then every design
+#   make bench           every echosrv design beside its C twin, start-up beside a hello world (SAVE=1 keeps the figures)
 #   make forkcost        what one fork of the echosrv parent costs, against C
 #   make help            the targets and the labs
 
@@ -22,7 +22,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE := 1
 
-.PHONY: all build test test-deps install uninstall demo stress labs help bench bench-deps forkcost clean
+.PHONY: all build test test-deps install uninstall demo stress labs help bench bench-banner bench-deps forkcost clean
 
 all: build
 
@@ -95,7 +95,7 @@ help:
 	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
 	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
 	@echo "make labs            every lab below, in the book's order, each in namespaces of its own (no root needed)"
-	@echo "make bench           echosrv against a C fork-per-connection server, then every design (needs gcc)"
+	@echo "make bench           every design beside its C twin, and start-up (needs gcc; about 10 minutes on every core; SAVE=1: into bench/results/)"
 	@echo "make forkcost        what one fork of the echosrv parent costs, against C (needs gcc)"
 	@echo "make clean           remove every build output"
 	@echo "make help            this list"
@@ -106,36 +106,47 @@ help:
 stress: build
 	$(DOTNET) run --project tests/stress/UnpServers.Stress.csproj -c Release -- --server $(BIN)/echosrv $(STRESS_ARGS)
 
-# The side-by-side benchmark (not part of make test): the C reference in bench/c, built
-# with the system's gcc -O2, against echosrv, under the same load generator.
+# The side-by-side benchmark (not part of make test): the C twins of echosrv's designs in
+# bench/c (UNP's serv00-serv08, tcpservselect01, tcpservpoll01, an epoll one; unp.c is their
+# lib/), built with the system's gcc -O2, against echosrv, under the same load generator.
 BENCH_BIN := bench/bin
-$(BENCH_BIN)/%: bench/c/%.c
+TWINS     := serv00 serv01 serv02 serv03 serv04 serv05 serv06 serv07 serv08 tcpservselect01 tcpservpoll01 tcpservepoll01
+$(addprefix $(BENCH_BIN)/,$(TWINS) tcpcli): $(BENCH_BIN)/%: bench/c/%.c bench/c/unp.c bench/c/unp.h | bench-deps
 	@mkdir -p $(BENCH_BIN)
-	gcc -O2 -Wall -Wextra -o $@ $<
+	gcc -O2 -Wall -Wextra -pthread -o $@ $< bench/c/unp.c
 
 bench-deps:
 	@scripts/need.sh "make bench" gcc:gcc
 
-$(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: $(BENCH_BIN)/%: bench/forkcost/%.c
+$(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: $(BENCH_BIN)/%: bench/forkcost/%.c | bench-deps
 	@mkdir -p $(BENCH_BIN)
 	gcc -O2 -Wall -Wextra -o $@ $<
 
-$(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel: | bench-deps
+# The start-up clock: every program (hello world, ours, C) spawned and timed the same way.
+$(BENCH_BIN)/startclock: bench/startup/startclock.c | bench-deps
+	@mkdir -p $(BENCH_BIN)
+	gcc -O2 -Wall -Wextra -o $@ $<
 
 # The start-up yardstick (issue 13): a plain hello world, published like the programs.
 $(BENCH_BIN)/hello/hello: bench/hello/Program.cs bench/hello/hello.csproj
 	$(DOTNET) publish bench/hello/hello.csproj $(PUBLISH) --self-contained false -p:PublishReadyToRun=true -o $(BENCH_BIN)/hello --nologo -v quiet -clp:NoSummary
 
-# Then the designs table (UNP figure 30.1): every echosrv --model beside C fork and C prefork
-# (bench/c/prefork.c). A short run: make bench BENCH_ARGS="--rounds 1 --seconds 2 --models fork,prefork".
-bench: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/tcpcli $(BENCH_BIN)/prefork $(BENCH_BIN)/hello/hello
-	$(DOTNET) run --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \
-	  --ours $(BIN)/echosrv --cserver $(BENCH_BIN)/tcpserv04 --echocli $(BIN)/echocli --ccli $(BENCH_BIN)/tcpcli \
-	  --cprefork $(BENCH_BIN)/prefork $(BENCH_ARGS)
+# Fork per connection against C serv01, start-up against the hello world, then the designs
+# table (UNP figure 30.1): every echosrv --model beside its C twin. Under nice, as it loads
+# every core; its figures go to bench/out/ (not tracked), or with SAVE=1 to bench/results/
+# (the committed copies). A short run: make bench BENCH_ARGS="--rounds 1 --seconds 2 --models fork,prefork".
+BENCH_OUT := $(if $(SAVE),bench/results,bench/out)
+bench: bench-banner build $(addprefix $(BENCH_BIN)/,$(TWINS) tcpcli startclock hello/hello)
+	@$(DOTNET) build bench/loadgen/UnpServers.Bench.csproj -c Release --nologo -v quiet -clp:NoSummary
+	nice -n 10 $(DOTNET) run --no-build --project bench/loadgen/UnpServers.Bench.csproj -c Release -- \
+	  --ours $(BIN)/echosrv --echocli $(BIN)/echocli --cbin $(BENCH_BIN) --out $(BENCH_OUT) $(BENCH_ARGS)
 
-# What one fork of the running echosrv parent costs, against tcpserv04 (bench/forkcost/run.sh);
+bench-banner:
+	@echo "make bench: loads every core for about 10 minutes (under nice; BENCH_ARGS=\"--rounds 1 --seconds 2\" for a short run); figures to $(BENCH_OUT)/"
+
+# What one fork of the running echosrv parent costs, against C serv01 (bench/forkcost/run.sh);
 # FORKCOST_ARGS="--count 500 DOTNET_GCgen0size=0x40000" measures a lever; bench/bin/forkmodel, the cost model.
-forkcost: build $(BENCH_BIN)/tcpserv04 $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel
+forkcost: build $(BENCH_BIN)/serv01 $(BENCH_BIN)/forkcost $(BENCH_BIN)/forkmodel
 	bench/forkcost/run.sh $(FORKCOST_ARGS)
 
 clean:

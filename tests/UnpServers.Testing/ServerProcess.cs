@@ -48,8 +48,8 @@ public sealed partial class ServerProcess : IDisposable
     public static ServerProcess StartEcho(params string[] args) => Start("echosrv", args);
 
     /// <summary>
-    /// Any server, with exactly argv, e.g. the bench's C reference (`tcpserv04 0`, which prints
-    /// its listening line on stdout: logToStdout). Returns once the log shows it listening;
+    /// Any server, with exactly argv (logToStdout: one that prints its listening line on stdout,
+    /// which is copied to logPath). Returns once the log shows it listening;
     /// an InvalidOperationException, with the log and stderr, if it does not.
     /// </summary>
     public static ServerProcess StartExactly(string program, IEnumerable<string> argv, string logPath, bool logToStdout,
