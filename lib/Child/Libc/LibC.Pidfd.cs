@@ -1,5 +1,5 @@
-// <sys/pidfd.h>: process descriptors, which name one process and are never reused
-// as a pid can be (pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2); glibc 2.36).
+// <sys/pidfd.h>: what Tmds.LibC does not bind: pidfd_open, pidfd_send_signal, pidfd_getfd
+// (glibc 2.36). A process descriptor names one process and is never reused as a pid can be.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;

@@ -1,4 +1,4 @@
-// <time.h>
+// <time.h>: what Tmds.LibC does not bind: time, ctime_r.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
