@@ -30,7 +30,7 @@ public static partial class LibC
     // <sys/select.h>
     public const int FD_SETSIZE = 1024;
 
-    // <signal.h>
+    // <sys/signalfd.h>
     public const int SFD_NONBLOCK = 0x800;
     public const int SFD_CLOEXEC = 0x80000;
 

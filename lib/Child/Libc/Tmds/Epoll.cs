@@ -1,8 +1,6 @@
 // <sys/epoll.h>: Tmds.LibC's epoll calls, the readiness interface Linux servers use where UNP 6
 // uses select and poll (epoll(7)). The package lays struct epoll_event out per architecture
 // (packed, 12 bytes, on x86_64; 16 on arm64), so the events are passed as they are.
-using Tmds.Linux;
-
 namespace UnpServers.Interop;
 
 public static unsafe partial class LibC

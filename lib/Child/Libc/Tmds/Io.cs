@@ -1,6 +1,4 @@
 // <unistd.h>, <fcntl.h>: Tmds.LibC's descriptor calls, with pointer-free overloads.
-using Tmds.Linux;
-
 namespace UnpServers.Interop;
 
 public static unsafe partial class LibC
