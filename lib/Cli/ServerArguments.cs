@@ -68,12 +68,12 @@ public abstract class ServerArguments
     protected ServerOptions ServerOptions(int port) => new()
     {
         Port = port,
-        Bind = Bind,
+        Bind = Bind == null ? null : RawArguments.OptionValue("bind", Bind, 'b'),
         Backlog = Backlog,
         Reap = Reap,
         MaxChildren = MaxChildren,
         LogFile = LogPath,
-        User = User,
+        User = User == null ? null : RawArguments.OptionValue("user", User),
         KeepaliveSeconds = Keepalive,
     };
 

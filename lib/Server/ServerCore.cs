@@ -91,7 +91,7 @@ public sealed class ServerCore
             if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
             {
                 int err = Errno.Last;
-                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
+                throw new UnpException("access", err, $"--exec: user {Encoding.UTF8.GetString(Options.User)} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
             }
         }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);

@@ -81,7 +81,8 @@ public static class ServerModels
 /// <summary>Settings of a concurrent server; the programs fill them from their options.</summary>
 public sealed record ServerOptions
 {
-    public string? Bind { get; init; }
+    /// <summary>The address or name to listen on, as bytes (a name need not be UTF-8); null: every address.</summary>
+    public byte[]? Bind { get; init; }
     public int Port { get; init; }
     public int Backlog { get; init; } = 1024;
     public ReapMode Reap { get; init; } = ReapMode.Waitpid;
@@ -98,6 +99,6 @@ public sealed record ServerOptions
     public bool Exec { get; init; }
     /// <summary>With Exec: the arguments after argv[0] of the exec'd program (its --inetd mode).</summary>
     public IReadOnlyList<string> ExecArguments { get; init; } = [];
-    /// <summary>Drop to this user (and its groups) after binding, before accepting.</summary>
-    public string? User { get; init; }
+    /// <summary>Drop to this user (and its groups) after binding, before accepting; bytes, as given.</summary>
+    public byte[]? User { get; init; }
 }

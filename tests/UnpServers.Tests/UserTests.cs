@@ -74,4 +74,38 @@ public class UserTests
         Assert.That(r.ExitCode, Is.EqualTo(64));
         Assert.That(r.StdErr.Split('\n')[0], Does.StartWith("echosrv: --inetd serves stdin/stdout: --user does not apply"));
     }
+
+    /// <summary>
+    /// A user or host name is bytes: --user $'\xffu' and --bind $'\xffhost' look up those bytes,
+    /// not U+FFFD (as --log opens its file). The names exist only in a private mount namespace,
+    /// where /etc/passwd and /etc/hosts are copies with one more line each.
+    /// </summary>
+    [Test]
+    public void UserAndBindThatAreNotUtf8AreLookedUpAsTyped()
+    {
+        if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from, and the bind mounts need root");
+        Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out _), Is.True);
+        string dir = Directory.CreateTempSubdirectory("unp-names-").FullName;
+        try
+        {
+            File.WriteAllBytes(Path.Combine(dir, "hosts"), [.. File.ReadAllBytes("/etc/hosts"), .. "\n127.0.0.1 "u8, 0xff, .. "host\n"u8]);
+            File.WriteAllBytes(Path.Combine(dir, "passwd"), [.. File.ReadAllBytes("/etc/passwd"), 0xff, .. System.Text.Encoding.ASCII.GetBytes($"u:x:{uid}:{uid}::/nonexistent:/usr/sbin/nologin\n")]);
+            string script = $$"""
+                mount --bind {{dir}}/hosts /etc/hosts && mount --bind {{dir}}/passwd /etc/passwd || exit 2
+                {{Repo.Program("echosrv")}} --port 0 --bind $'\xffhost' --user $'\xffu' --log {{dir}}/log & pid=$!
+                for i in $(seq 100); do grep -q '^listening on' {{dir}}/log 2>/dev/null && break; sleep 0.1; done
+                grep '^Uid:' /proc/$pid/status
+                kill $pid; wait $pid
+                """;
+            var r = Run.Command("unshare", ["-m", "bash", "-c", script]);
+            string logPath = Path.Combine(dir, "log");
+            string log = File.Exists(logPath) ? File.ReadAllText(logPath) : "";
+            Assert.That(log, Does.Match(@"(?m)^listening on 127\.0\.0\.1, port \d+"), $"the name in /etc/hosts was looked up\n{log}{r.StdErr}");
+            Assert.That(r.StdOut, Does.StartWith($"Uid:\t{uid}\t{uid}\t{uid}\t{uid}"), "the name in /etc/passwd was looked up");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
