@@ -64,7 +64,13 @@ public sealed class ServerCore
         }
         catch (UnpException e)
         {
-            string? hint = e.Call == "bind" && e.Errno == LibC.EACCES ? Privileges.PrivilegedPortHint(options.Port) : null;
+            string? hint = (e.Call, e.Errno) switch
+            {
+                ("bind", LibC.EACCES) => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", LibC.EADDRINUSE) => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", LibC.EPERM) => Privileges.UserNeedsRootHint(options.User!),
+                _ => null,
+            };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
             return 1;
         }

@@ -36,6 +36,10 @@ public static class Privileges
             ? "warning: serving clients as root; --user NAME drops to NAME after binding"
             : null;
 
+    /// <summary>Why initgroups() failed with EPERM: only root can change its groups and its uid.</summary>
+    public static string UserNeedsRootHint(byte[] user)
+        => $"--user needs root (the server drops from root to {Encoding.UTF8.GetString(user)}); run it as root, or without --user";
+
     /// <summary>Why bind() failed with EACCES, in words a student can act on.</summary>
     public static string? PrivilegedPortHint(int port)
         => port is > 0 and < 1024 && LibC.geteuid() != 0

@@ -63,4 +63,7 @@ public static class TcpListen
         throw last ?? new UnpException("tcp_listen", LibC.EADDRNOTAVAIL);
     }
 
+    /// <summary>What to do when bind() failed with EADDRINUSE: another port, which --port 0 finds.</summary>
+    public static string? PortInUseHint(int port)
+        => port == 0 ? null : $"port {port} is taken; --port 0 takes a free one, shown in the \"listening on\" line";
 }

@@ -75,6 +75,19 @@ public class UserTests
         Assert.That(r.StdErr.Split('\n')[0], Does.StartWith("echosrv: --inetd serves stdin/stdout: --user does not apply"));
     }
 
+    /// <summary>initgroups() is the first call that needs root; its EPERM says so.</summary>
+    [TestCase("echosrv")]
+    [TestCase("daytimesrv")]
+    public void UserWithoutRootSaysItNeedsRoot(string program)
+    {
+        // As root, the server runs as nobody (setpriv), from a copy of bin/ nobody can reach.
+        Run.Result r = LibC.geteuid() == 0
+            ? Run.Command("setpriv", ["--reuid", "nobody", "--regid", "nogroup", "--clear-groups", WorldReadableBin.Program(program), "--user", "nobody", "--port", "0"])
+            : Run.Program(program, ["--user", "nobody", "--port", "0"]);
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.StdErr);
+        Assert.That(r.StdErr.Trim(), Is.EqualTo("initgroups error: Operation not permitted (EPERM): --user needs root (the server drops from root to nobody); run it as root, or without --user"));
+    }
+
     /// <summary>
     /// A user or host name is bytes: --user $'\xffu' and --bind $'\xffhost' look up those bytes,
     /// not U+FFFD (as --log opens its file). The names exist only in a private mount namespace,
