@@ -1,5 +1,6 @@
 // The options every concurrent server shares, declared once. A program's Options class
 // derives from this and adds its port (each has its own default) and its own switches.
+using System.Globalization;
 using CommandLine;
 using UnpServers.Interop;
 using UnpServers.Server;
@@ -42,6 +43,8 @@ public abstract class ServerArguments
     [Option("peer-logged", Hidden = true)]
     public bool PeerLogged { get; set; }
 
+    private int? _listenq;
+
     public const int DefaultMaxChildren = 256;
 
     /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
@@ -55,6 +58,14 @@ public abstract class ServerArguments
     {
         if (port is < 0 or > 65535) return $"--port must be 0..65535, not {port}";
         if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
+        // UNP 4.5's Listen: LISTENQ, when set, overrides the program's backlog. Refused as --backlog
+        // would be, rather than taken as C's atoi() takes it ("abc" is 0, "-5" is -5).
+        string? listenq = Environment.GetEnvironmentVariable("LISTENQ");
+        if (!Inetd && !string.IsNullOrEmpty(listenq))
+        {
+            if (!int.TryParse(listenq, NumberStyles.None, CultureInfo.InvariantCulture, out int n)) return $"LISTENQ must be a number, 0 or more, not '{listenq}'";
+            _listenq = n;
+        }
         if (User != null && User.Length == 0) return "--user must name a user";
         if (Inetd && User != null) return "--inetd serves stdin/stdout: --user does not apply (the super-server chooses the user)";
         if (MaxChildren is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {MaxChildren}";
@@ -69,7 +80,7 @@ public abstract class ServerArguments
     {
         Port = port,
         Bind = Bind == null ? null : RawArguments.OptionValue("bind", Bind, 'b'),
-        Backlog = Backlog,
+        Backlog = _listenq ?? Backlog,
         Reap = Reap,
         MaxChildren = MaxChildren,
         LogFile = LogPath,

@@ -32,6 +32,7 @@ public class ErrorTests
     [TestCase("--log=", "option --log needs a value")]
     [TestCase("--reap=sometimes", "invalid value for --reap")]
     [TestCase("--idle-timeout=-1", "--idle-timeout must be 0 or more seconds, not -1")]
+    [TestCase("--backlog=-1", "--backlog must be 0 or more, not -1")]
     [TestCase("stray", "unexpected argument 'stray'")]
     public void BadArgumentsExit64WithAOneLineReasonAndTheUsage(string arg, string reason)
     {
@@ -86,6 +87,27 @@ public class ErrorTests
         using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = "7" });
         var r = Run.Shell($"ss -Htln '( sport = :{server.Port} )'");
         Assert.That(r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], Is.EqualTo("7"), r.StdOut);
+    }
+
+    /// <summary>UNP's Listen takes LISTENQ with atoi(): "abc" would be a backlog of 0. Refused as --backlog -1 is.</summary>
+    [TestCase("-5")]
+    [TestCase("abc")]
+    [TestCase("12x")]
+    [TestCase("99999999999")]
+    public void ABadListenqIsAUsageError(string listenq)
+    {
+        var r = Run.Command("env", [$"LISTENQ={listenq}", Repo.Program("echosrv"), "--port", "0"]);
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo($"echosrv: LISTENQ must be a number, 0 or more, not '{listenq}'"));
+        Assert.That(r.StdErr, Does.Contain("usage: echosrv"));
+    }
+
+    [Test]
+    public void AnEmptyListenqIsUnset()
+    {
+        using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = "" });
+        var r = Run.Shell($"ss -Htln '( sport = :{server.Port} )'");
+        Assert.That(r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], Is.EqualTo("100"), r.StdOut);
     }
 
     [Test]
