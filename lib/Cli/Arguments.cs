@@ -21,6 +21,12 @@ public interface IProgramOptions
     /// [Value(N)] after the declared ones. Without a MetaName the help does not list it.
     /// </summary>
     IEnumerable<string> Unexpected { get; }
+
+    /// <summary>
+    /// The long names of the options on the command line, told before validation: an option's
+    /// value does not say whether it was given when it equals its Default.
+    /// </summary>
+    void Given(IReadOnlySet<string> longNames) { }
 }
 
 public static class Arguments
@@ -45,6 +51,7 @@ public static class Arguments
         if (MissingValue<T>(args) is string option) Fail(program, $"option --{option} needs a value", result);
         if (result is Parsed<T> parsed)
         {
+            parsed.Value.Given(Given<T>(args));
             string? reason = parsed.Value.Unexpected.FirstOrDefault() is string extra ? $"unexpected argument '{extra}'"
                            : validate?.Invoke(parsed.Value);
             if (reason == null) return parsed.Value;
@@ -58,6 +65,11 @@ public static class Arguments
         return default!; // not reached
     }
 
+    /// <summary>T's options, each with whether it takes a value (a bool is a switch).</summary>
+    private static List<(OptionAttribute Option, bool TakesValue)> OptionsOf<[DynamicallyAccessedMembers(Options)] T>()
+        => [.. typeof(T).GetProperties().Select(p => (Option: p.GetCustomAttribute<OptionAttribute>(), TakesValue: p.PropertyType != typeof(bool)))
+                                        .Where(o => o.Option != null).Select(o => (o.Option!, o.TakesValue))];
+
     /// <summary>
     /// The one patch: CommandLineParser 2.9 takes a value option with no value after it, given last
     /// ("echosrv --port") or before "--", as if it were absent, in every mode (GetoptMode too).
@@ -65,8 +77,7 @@ public static class Arguments
     /// </summary>
     private static string? MissingValue<[DynamicallyAccessedMembers(Options)] T>(string[] args)
     {
-        var valueOptions = typeof(T).GetProperties().Where(p => p.PropertyType != typeof(bool))
-                                    .Select(p => p.GetCustomAttribute<OptionAttribute>()).OfType<OptionAttribute>();
+        var valueOptions = OptionsOf<T>().Where(o => o.TakesValue).Select(o => o.Option).ToList();
         for (int i = 0; i < args.Length; i++)
         {
             if (i + 1 < args.Length && args[i + 1] != "--") continue;
@@ -75,6 +86,47 @@ public static class Arguments
         }
         return null;
     }
+
+    /// <summary>
+    /// The long names of the options in args, which the parser accepted: "--NAME", "--NAME=V", "-N",
+    /// "-NV"; the argument after a value option without "=" is its value; none after "--".
+    /// </summary>
+    private static HashSet<string> Given<[DynamicallyAccessedMembers(Options)] T>(string[] args)
+    {
+        var options = OptionsOf<T>();
+        var given = new HashSet<string>();
+        for (int i = 0; i < args.Length && args[i] != "--"; i++)
+        {
+            string a = args[i];
+            bool isLong = a.StartsWith("--", StringComparison.Ordinal);
+            if (!isLong && !(a.Length > 1 && a[0] == '-')) continue; // a positional argument
+            string name = isLong ? a[2..].Split('=')[0] : a[1..2];
+            var (option, takesValue) = options.FirstOrDefault(o => name == (isLong ? o.Option.LongName : o.Option.ShortName));
+            if (option == null) continue;
+            given.Add(option.LongName);
+            if (takesValue && (isLong ? !a.Contains('=') : a.Length == 2)) i++;
+        }
+        return given;
+    }
+
+    /// <summary>An enum's value named as typed: its C# name in lower case ("waitpid" for ReapMode.Waitpid), in any case.</summary>
+    public static bool TryParseName<TEnum>(string typed, out TEnum value) where TEnum : struct, Enum
+    {
+        foreach (TEnum v in Enum.GetValues<TEnum>())
+        {
+            if (!Name(v).Equals(typed, StringComparison.OrdinalIgnoreCase)) continue;
+            value = v;
+            return true;
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>An enum's value as typed on the command line.</summary>
+    public static string Name<TEnum>(TEnum value) where TEnum : struct, Enum => value.ToString().ToLowerInvariant();
+
+    /// <summary>Every value of an enum as typed: "waitpid, wait, none, ignore".</summary>
+    public static string Names<TEnum>() where TEnum : struct, Enum => string.Join(", ", Enum.GetValues<TEnum>().Select(Name));
 
     /// <summary>One line, naming the option as the user typed it.</summary>
     private static string Reason<[DynamicallyAccessedMembers(Options)] T>(Error error) => error switch

@@ -51,6 +51,11 @@ public sealed class ServerCore
     /// <summary>Runs the server in its design until SIGTERM or SIGINT; returns the exit status.</summary>
     public static int Run(ServerOptions options, ConnectionService service)
     {
+        if (options.Check() is string reason) // the programs refuse these as usage errors; this is for any other caller
+        {
+            Log.Error(reason);
+            return LibC.EX_USAGE;
+        }
         try
         {
             // R1, in every mode (the program's Main did it already with RuntimeGuard.Start):
