@@ -13,7 +13,10 @@ namespace UnpServers.Cli;
 /// <summary>What a program's options class gives besides its [Option] and [Value] properties.</summary>
 public interface IProgramOptions
 {
-    /// <summary>The line under the heading of --help and of every usage error.</summary>
+    /// <summary>
+    /// The synopsis under the heading of --help and of every usage error, one line per way of
+    /// running the program. It names every option: --help lists them in its order.
+    /// </summary>
     static abstract string UsageLine { get; }
 
     /// <summary>
@@ -59,7 +62,7 @@ public static class Arguments
         }
 
         var errors = ((NotParsed<T>)result).Errors.ToList();
-        if (errors.IsHelp()) Print(program, Help(program, result));
+        if (errors.IsHelp()) Print(program, HelpScreen.Text(program, result));
         if (errors.IsVersion()) Print(program, Version(program) + "\n");
         Fail(program, Reason<T>(errors[0]), result);
         return default!; // not reached
@@ -164,21 +167,7 @@ public static class Arguments
 
     private static void Fail<T>(string program, string reason, ParserResult<T> result) where T : IProgramOptions
     {
-        Output.Write(Stdio.Err, $"{program}: {reason}\n" + Help(program, result)); // nowhere else to say it if this fails
+        Output.Write(Stdio.Err, $"{program}: {reason}\n" + HelpScreen.Text(program, result)); // nowhere else to say it if this fails
         Environment.Exit(LibC.EX_USAGE);
-    }
-
-    /// <summary>The library's help writer: heading, usage line, then every option of T with --help and --version.</summary>
-    private static string Help<T>(string program, ParserResult<T> result) where T : IProgramOptions
-    {
-        var help = new HelpText(Version(program), "")
-        {
-            AdditionalNewLineAfterOption = false,
-            AddDashesToOption = true,
-            MaximumDisplayWidth = 100,
-        };
-        help.AddPreOptionsLine("usage: " + T.UsageLine);
-        help.AddOptions(result);
-        return help.ToString().TrimStart('\r', '\n') + Environment.NewLine;
     }
 }

@@ -8,7 +8,9 @@ namespace UnpServers.DaytimeSrv;
 
 public sealed class Options : ServerArguments, IProgramOptions
 {
-    public static string UsageLine => "daytimesrv [--port N] [--bind ADDR] [--fork [--exec]] [--user NAME] [--keepalive S] [--write-size N] [--log FILE] | --inetd";
+    public static string UsageLine =>
+        "daytimesrv [--port N] [--bind ADDR] [--backlog N] [--fork [--exec] [--reap MODE] [--max-children N]] [--user NAME] [--keepalive S] [--write-size N] [--log FILE]\n"
+      + "daytimesrv --inetd [--keepalive S] [--write-size N] [--log FILE]";
 
     [Option('p', "port", Default = 13, HelpText = "TCP port (13 is daytime's, RFC 867, and needs root; 0 picks a free one).")]
     public int Port { get; set; }

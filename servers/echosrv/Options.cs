@@ -8,7 +8,9 @@ namespace UnpServers.EchoSrv;
 
 public sealed class Options : ServerArguments, IProgramOptions
 {
-    public static string UsageLine => "echosrv [--port N] [--bind ADDR] [--model NAME [--workers N]] [--reap MODE] [--max-children N] [--idle-timeout S] [--keepalive S] [--user NAME] [--log FILE] [--exec | --inetd]";
+    public static string UsageLine =>
+        "echosrv [--port N] [--bind ADDR] [--backlog N] [--model NAME [--workers N]] [--reap MODE] [--max-children N] [--idle-timeout S] [--user NAME] [--keepalive S] [--log FILE] [--exec]\n"
+      + "echosrv --inetd [--idle-timeout S] [--keepalive S] [--log FILE]";
 
     [Option('p', "port", Default = 9877, HelpText = "TCP port (UNP's SERV_PORT is 9877; 0 picks a free one).")]
     public int Port { get; set; }
