@@ -51,6 +51,11 @@ public sealed class ServerCore
     /// <summary>Runs the server in its design until SIGTERM or SIGINT; returns the exit status.</summary>
     public static int Run(ServerOptions options, ConnectionService service)
     {
+        if (options.Check() is string reason) // the programs refuse these as usage errors; this is for any other caller
+        {
+            Log.Error(reason);
+            return LibC.EX_USAGE;
+        }
         try
         {
             // R1, in every mode (the program's Main did it already with RuntimeGuard.Start):
@@ -64,7 +69,13 @@ public sealed class ServerCore
         }
         catch (UnpException e)
         {
-            string? hint = e.Call == "bind" && e.Errno == LibC.EACCES ? Privileges.PrivilegedPortHint(options.Port) : null;
+            string? hint = (e.Call, e.Errno) switch
+            {
+                ("bind", LibC.EACCES) => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", LibC.EADDRINUSE) => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", LibC.EPERM) => Privileges.UserNeedsRootHint(options.User!),
+                _ => null,
+            };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
             return 1;
         }
@@ -91,7 +102,7 @@ public sealed class ServerCore
             if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
             {
                 int err = Errno.Last;
-                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
+                throw new UnpException("access", err, $"--exec: user {Encoding.UTF8.GetString(Options.User)} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
             }
         }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);

@@ -102,10 +102,21 @@ public partial class DaytimeTests
     {
         var r = Run.Program("daytimesrv", ["--exec"]);
         Assert.That(r.ExitCode, Is.EqualTo(64));
-        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: --exec needs --fork (the child is what execs)"));
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: --exec does not apply to daytimesrv without --fork: it is a variant of --fork (UNP 4.7)"));
         r = Run.Program("daytimecli", []);
         Assert.That(r.ExitCode, Is.EqualTo(64));
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimecli: missing HOST"));
+    }
+
+    /// <summary>Without --fork there are no children: what counts or collects them means nothing, even at its default.</summary>
+    [TestCase("--reap waitpid", "--reap does not apply to daytimesrv without --fork: it has no children")]
+    [TestCase("--max-children 256", "--max-children does not apply to daytimesrv without --fork: it serves one client at a time")]
+    public void ChildOptionsNeedFork(string args, string reason)
+    {
+        var r = Run.Program("daytimesrv", [.. args.Split(' '), "--port", "0"]);
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: " + reason));
+        Assert.That(r.StdErr, Does.Contain("usage: daytimesrv"));
     }
 
     private static Run.Result RunAs(string user, string program)

@@ -19,9 +19,6 @@ namespace UnpServers.Server.Designs;
 
 public class Prefork : ServerDesign
 {
-    /// <summary>Children when --workers is not given (the book's runs use 3 to 15; the C reference, 8).</summary>
-    public const int DefaultWorkers = 8;
-
     /// <summary>pids[i]: the child in slot i, 0 when its fork failed (tried again within a second).</summary>
     private int[] _pids = [];
     private bool _stopping;
@@ -40,7 +37,7 @@ public class Prefork : ServerDesign
 
     public override void Prepare(ServerCore core)
     {
-        _pids = new int[core.Options.Workers > 0 ? core.Options.Workers : DefaultWorkers];
+        _pids = new int[core.Options.Workers];
         Loop = new PreforkLoop(CreateLock(), Meter.Create(_pids.Length) ?? throw new UnpException("mmap", Errno.Last), core.Options.KeepaliveSeconds);
         PrepareChildren(core);
         for (int slot = 0; slot < _pids.Length; slot++) Spawn(core, slot);
