@@ -334,11 +334,15 @@ public sealed class ServerCore
         }
     }
 
-    /// <summary>The SIGUSR1 line; active is the design's count (children, threads or clients).</summary>
+    /// <summary>
+    /// The SIGUSR1 line; active is the design's count (children, threads or clients). With
+    /// --reap ignore the parent reaps nothing: it sees its children go (their pidfds), and the
+    /// kernel reaps them, so the line says "reaped by the kernel".
+    /// </summary>
     public void LogStats(int active)
         => Log.Info(Log.Line().Add("stats: accepted "u8).Add(Stats.Accepted)
                               .Add(", active "u8).Add(active)
-                              .Add(", reaped "u8).Add(Stats.Reaped)
+                              .Add(Options.Reap == ReapMode.Ignore ? ", reaped by the kernel "u8 : ", reaped "u8).Add(Stats.Reaped)
                               .Add(", peak active "u8).Add(Stats.PeakActive)
                               .Add(", fork failures "u8).Add(Stats.ForkFailures)
                               .Add(", log lines lost "u8).Add(Log.LostLines));
