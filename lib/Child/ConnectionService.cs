@@ -21,6 +21,12 @@ public abstract class ConnectionService
     public ServingWatch? Watch { get; set; }
 
     /// <summary>
+    /// The service writes the local time (daytime): the parent reads the time zone before each
+    /// connection (Clock.ReadZone), since a child may not call libc's time-zone functions.
+    /// </summary>
+    public virtual bool UsesLocalTime => false;
+
+    /// <summary>
     /// Serves one connection until done; the result is the child's exit status. infd and
     /// outfd are the same socket after accept(), and may differ under a super-server (--inetd).
     /// </summary>

@@ -194,6 +194,7 @@ public sealed class ServerCore
                 // Here in every design, --exec too: accept() told us the peer, while an exec'd
                 // child's getpeername() fails once the client has reset (it is told --peer-logged).
                 LogConnectionFrom(ref cliaddr);
+                if (Service.UsesLocalTime) Clock.ReadZone(); // for the daytime reply: a child may not ask libc (Clock.cs)
                 return connfd;
             }
             int err = Errno.Last;

@@ -18,10 +18,13 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
 
     public int WriteSize { get; } = writeSize;
 
+    public override bool UsesLocalTime => true;
+
 
     public override int Serve(int infd, int outfd)
     {
-        // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then CRLF.
+        // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then
+        // CRLF. Not libc's ctime: its time-zone lock is not the child's to take (Clock.cs).
         Span<byte> buff = stackalloc byte[64];
         int n = Clock.CtimeNow(buff);
         if (n < 24)
