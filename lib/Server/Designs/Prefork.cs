@@ -8,6 +8,9 @@
 //   for (i = 0; i < nchildren; i++) pids[i] = child_make(i, listenfd, addrlen);
 //   for ( ; ; ) pause();     /* here: poll(signalfd): CHLD -> a replacement; TERM/INT -> stop */
 //
+// With --log, the children's lines come to the file through the parent (Log's relay), so that
+// SIGHUP's reopen moves them all.
+//
 // prefork-flock (30.7) and prefork-mutex (30.8) are this design with a lock around accept();
 // prefork-pass (30.9) keeps its children the same way but accepts itself.
 using UnpServers.Child;
@@ -27,6 +30,9 @@ public class Prefork : ServerDesign
     private bool _stopping;
     /// <summary>Connections of children that have been replaced: their slots start again at 0.</summary>
     private long _retired;
+    /// <summary>After copying the children's lines (Log's relay), the parent lets the next ones gather this long.</summary>
+    private const int RelayGapMs = 100;
+    private long _relayedAt = long.MinValue / 2;
 
     protected PreforkLoop Loop { get; private set; } = null!;
 
@@ -43,6 +49,7 @@ public class Prefork : ServerDesign
         _pids = new int[core.Options.Workers > 0 ? core.Options.Workers : DefaultWorkers];
         Loop = new PreforkLoop(CreateLock(), Meter.Create(_pids.Length) ?? throw new UnpException("mmap", Errno.Last), core.Options.KeepaliveSeconds);
         PrepareChildren(core);
+        if (!Log.StartRelay()) throw new UnpException("pipe2", Errno.Last);
         for (int slot = 0; slot < _pids.Length; slot++) Spawn(core, slot);
         LogLine line = Log.Line().Add(ServerModels.Name(core.Options.Model)).Add(": "u8).Add(_pids.Length).Add(" children,"u8);
         foreach (int pid in _pids) line.Add(" "u8).Add(pid);
@@ -78,20 +85,43 @@ public class Prefork : ServerDesign
         core.TrackChild(pid);
     }
 
-    /// <summary>The parent's loop: signals only. A fork that failed is tried again every second.</summary>
+    /// <summary>The parent's loop: signals, and the children's log lines. A fork that failed is tried again every second.</summary>
     public override int Serve(ServerCore core)
     {
-        Span<pollfd> fds = stackalloc pollfd[1];
+        Span<pollfd> fds = stackalloc pollfd[2];
         for (;;)
         {
+            int timeoutMs = Array.IndexOf(_pids, 0) >= 0 ? 1000 : -1;
             fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            if (core.Poll(fds, Array.IndexOf(_pids, 0) >= 0 ? 1000 : -1) == 0)
+            fds[1] = new pollfd { fd = RelayFd(ref timeoutMs), events = LibC.POLLIN };
+            if (core.Poll(fds, timeoutMs) == 0)
             {
                 ChildrenChanged(core);
                 continue;
             }
-            if (core.HandleSignals()) return core.Stop();
+            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
+            if (fds[1].revents != 0) Relay();
         }
+    }
+
+    /// <summary>
+    /// Log's relay to poll, or -1 while the last copy is under RelayGapMs old (timeoutMs is cut
+    /// to what is left of the gap): a busy server's parent wakes for its children's lines at
+    /// most ten times a second. Its own lines copy theirs first, so the order holds.
+    /// </summary>
+    protected int RelayFd(ref int timeoutMs)
+    {
+        if (Log.RelayFd < 0) return -1;
+        long wait = _relayedAt + RelayGapMs - Environment.TickCount64;
+        if (wait <= 0) return Log.RelayFd;
+        if (timeoutMs < 0 || timeoutMs > wait) timeoutMs = (int)wait;
+        return -1;
+    }
+
+    protected void Relay()
+    {
+        Log.DrainRelay();
+        _relayedAt = Environment.TickCount64;
     }
 
     /// <summary>Keeps N children: a slot whose child was reaped (or never forked) gets a new one, and the log says so.</summary>
