@@ -85,7 +85,8 @@ public sealed class PreforkPass : Prefork
         {
             bool idle = IdleSlot() >= 0;
             bool accepting = core.AcceptingNow(0, out int timeoutMs) && idle;
-            if (Array.IndexOf(_channels, -1) >= 0 && (timeoutMs < 0 || timeoutMs > 1000)) timeoutMs = 1000; // a fork failed: try again
+            int slotsMs = NextTimeoutMs(); // an empty slot to fill, a new child to see live
+            if (slotsMs >= 0 && (timeoutMs < 0 || timeoutMs > slotsMs)) timeoutMs = slotsMs;
             _fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
             _fds[1] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
             _fds[2] = new pollfd { fd = RelayFd(ref timeoutMs), events = LibC.POLLIN };
