@@ -6,8 +6,8 @@ using UnpServers.Tests.Support;
 namespace UnpServers.Tests;
 
 /// <summary>
-/// Children that cannot start (issue 20, defect 5): forks that fail at RLIMIT_NPROC,
-/// pre-forked children that die at once. The
+/// Children and threads that cannot start (issue 20, defects 5 and 6): forks that fail at
+/// RLIMIT_NPROC, pre-forked children that die at once, a thread that cannot be created. The
 /// server backs off with growing pauses, says so in a few lines, loses no client, and recovers.
 /// RLIMIT_NPROC counts every process and thread of a real uid and does not bind root, so the
 /// server runs as a uid of its own (setpriv), with prlimit setting the limit.
@@ -102,5 +102,34 @@ public class StartFailureTests
         }
         Assert.That(server.Log, Does.Not.Contain("accept error"), "a lock error is named as one");
         Assert.That(server.Log, Does.Contain(" ms); forked "), "the replacement line says how long the child lived");
+    }
+
+    /// <summary>
+    /// --model thread at RLIMIT_NPROC: the client's thread cannot start. It is said in the kit's
+    /// words, the client waits instead of being closed, the tries come with growing pauses, and
+    /// the client is served once threads can start again.
+    /// </summary>
+    [Test]
+    public void AThreadThatCannotStartLeavesItsClientWaitingAndIsTriedAgain()
+    {
+        using var server = StartLimited(2, out string dir, "--model", "thread");
+        try
+        {
+            using var s = EchoClient.Connect(server.Port);
+            s.Send("waited\n"u8);
+            var failed = new Regex(@"^pthread_create error: Resource temporarily unavailable \(EAGAIN\); the client waits$");
+            server.WaitForLog(failed, 5000);
+            var clock = Stopwatch.StartNew();
+            // Pauses of 100, 200, 400 ms between the tries: 3 more take 700 ms at least.
+            Assert.That(Wait.Until(() => server.CountLog(failed) >= 4, 10000), Is.True, server.Log);
+            Assert.That(clock.ElapsedMilliseconds, Is.GreaterThanOrEqualTo(500), server.Log);
+            Assert.That(server.Log, Does.Not.Contain("Exception"));
+
+            RaiseLimit(server);
+            Assert.That(EchoClient.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting client is served\n" + server.Log);
+            using var next = EchoClient.Connect(server.Port);
+            Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 }
