@@ -86,6 +86,9 @@ public static class Io
     /// </summary>
     public static int WaitReadable(int fd, int timeoutMs, ServingWatch? watch = null) => Wait(fd, LibC.POLLIN, timeoutMs, watch);
 
+    /// <summary>Waits until fd is writable (a connect in progress has ended), for at most timeoutMs (-1: no limit): 1, 0 timed out, -1 error.</summary>
+    public static int WaitWritable(int fd, int timeoutMs) => Wait(fd, LibC.POLLOUT, timeoutMs, null);
+
     /// <summary>Sleeps ms milliseconds, handling the watch if any: 0, or Stopped.</summary>
     public static int Pause(int ms, ServingWatch? watch = null) => Wait(-1, 0, ms, watch) == Stopped ? Stopped : 0; // poll() skips descriptor -1
 
