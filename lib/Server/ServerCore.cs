@@ -205,6 +205,7 @@ public sealed class ServerCore
                 // Here in every design, --exec too: accept() told us the peer, while an exec'd
                 // child's getpeername() fails once the client has reset (it is told --peer-logged).
                 LogConnectionFrom(ref cliaddr);
+                if (Service.UsesLocalTime) Clock.ReadZone(); // for the daytime reply: a child may not ask libc (Clock.cs)
                 return connfd;
             }
             int err = Errno.Last;
@@ -345,11 +346,15 @@ public sealed class ServerCore
         }
     }
 
-    /// <summary>The SIGUSR1 line; active is the design's count (children, threads or clients).</summary>
+    /// <summary>
+    /// The SIGUSR1 line; active is the design's count (children, threads or clients). With
+    /// --reap ignore the parent reaps nothing: it sees its children go (their pidfds), and the
+    /// kernel reaps them, so the line says "reaped by the kernel".
+    /// </summary>
     public void LogStats(int active)
         => Log.Info(Log.Line().Add("stats: accepted "u8).Add(Stats.Accepted)
                               .Add(", active "u8).Add(active)
-                              .Add(", reaped "u8).Add(Stats.Reaped)
+                              .Add(Options.Reap == ReapMode.Ignore ? ", reaped by the kernel "u8 : ", reaped "u8).Add(Stats.Reaped)
                               .Add(", peak active "u8).Add(Stats.PeakActive)
                               .Add(", fork failures "u8).Add(Stats.ForkFailures)
                               .Add(", log lines lost "u8).Add(Log.LostLines));

@@ -46,6 +46,22 @@ public partial class DaytimeTests
         else Assert.That(server.Log, Does.Not.Contain("child"), "the iterative server forks nothing");
     }
 
+    /// <summary>
+    /// The child formats the local time itself, from the offset the parent read (lib/Child/Clock.cs):
+    /// POSIX TZ strings with odd offsets, east and west of UTC, give what `date` gives.
+    /// </summary>
+    [TestCase("UNP-5:45", 5 * 60 + 45)]
+    [TestCase("UNP+9:30", -(9 * 60 + 30))]
+    public void TheReplyIsTheLocalTimeOfTheServersZone(string tz, int eastMinutes)
+    {
+        using var server = ServerProcess.Start("daytimesrv", ["--fork"], new Dictionary<string, string> { ["TZ"] = tz });
+        string reply = RawReply(server.Port);
+        Assert.That(reply, Does.Match(CtimeLine()), "ctime format with CRLF");
+        var when = DateTime.ParseExact(Regex.Replace(reply.TrimEnd(), " +", " "), "ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture);
+        DateTime expected = DateTime.UtcNow.AddMinutes(eastMinutes);
+        Assert.That(Math.Abs((when - expected).TotalSeconds), Is.LessThan(2.0), $"{reply.TrimEnd()} vs {expected:ddd MMM d HH:mm:ss yyyy} in {tz}");
+    }
+
     [Test]
     public void DaytimecliReadsUntilEofWhateverThePieces()
     {

@@ -64,6 +64,8 @@ public static partial class LibC
     public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
     public const int F_SETLKW = 7;   // UNP 30.7: wait for a record lock
+    public const int F_SETPIPE_SZ = 1031;
+    public const int F_GETPIPE_SZ = 1032;
     public const short F_WRLCK = 1;
     public const short F_UNLCK = 2;
 

@@ -181,3 +181,13 @@ public struct cmsghdr_fd
     public int cmsg_type;
     public int fd;
 }
+
+/// <summary>struct tm (glibc, 64-bit): the broken-down time, with the BSD fields glibc adds.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct tm
+{
+    public int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+    /// <summary>Seconds east of UTC.</summary>
+    public long tm_gmtoff;
+    public nint tm_zone;
+}
