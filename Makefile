@@ -14,7 +14,7 @@ PREFIX   ?= /usr/local
 BIN      := bin
 # Every program writes the same libraries into bin/: UnpServers.Lib.dll (ReadyToRun) and
 # UnpServers.ChildPath.dll (JIT-compiled, fork-safety R4; see Directory.Build.props).
-PROGRAMS := clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj
+PROGRAMS := clients/echocli/echocli.csproj clients/daytimecli/daytimecli.csproj servers/echosrv/echosrv.csproj servers/daytimesrv/daytimesrv.csproj tools/unpwatch/unpwatch.csproj
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -31,7 +31,7 @@ PUBLISH := -c Release -r $(RID) --self-contained false -p:PublishReadyToRun=true
 
 # The programs are published again only when a source changed: bin/.built is newer than every
 # source of the programs (tests/ is not one), so a lab that takes 0.4 s does not wait 6 s for a build.
-SOURCES := Directory.Build.props $(shell find lib servers clients -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
+SOURCES := Directory.Build.props $(shell find lib servers clients tools -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
 STAMP   := $(BIN)/.built
 
 build: $(STAMP)
