@@ -29,7 +29,7 @@ public static class FrameText
         double uptime = ProcStat.Uptime();
         Title(f.Add(Style.Title), v, width, tty);
         ProcessTable procs = v.Processes;
-        f.Add().Add("connections ").Add(v.Sockets.Connections).Add("   children ").Add(procs.ChildrenAlive)
+        f.Add().Add("connections seen ").Add(v.Sockets.Connections).Add("   children ").Add(procs.ChildrenAlive)
                .Add("   zombies ").Add(procs.ZombiesNow).Add(" (at most ").Add(procs.ZombiesMost).Add(")   reaped ").Add(procs.Reaped);
         if (v.SocketsEvery > 0) // a machine with a huge socket table: see DumpBudget
         {
@@ -42,7 +42,7 @@ public static class FrameText
         int sockRows = v.Sockets.InOrder.Count;
         long events = v.Events.Count - eventsFrom;
         (int pRows, int sRows, int eRows) = height == 0 ? (procRows, sockRows, (int)Math.Min(events, 512))
-                                                        : Share(height - FixedRows, procRows, sockRows);
+                                                        : Share(height - FixedRows, procRows, sockRows, v.Events.Count);
 
         f.Add(Style.Header).Right("PID", PidWidth).Spaces(1).Right("PPID", PidWidth).Spaces(2).Left("STATE", StateWidth + 2)
          .Right("AGE", AgeWidth).Spaces(2).Left("WAITING IN", WhereWidth).Spaces(1).Add("COMMAND");
@@ -89,10 +89,13 @@ public static class FrameText
         l.Spaces(width > 0 ? 0 : 1).Add(clock[..n]).Add(hint);
     }
 
-    /// <summary>Rows for processes, sockets and events out of the rows left after the five fixed lines.</summary>
-    private static (int, int, int) Share(int rows, int procRows, int sockRows)
+    /// <summary>
+    /// Rows for processes, sockets and events out of the rows left after the five fixed lines:
+    /// the events a quarter at most (three at least), the rest shared by the other two.
+    /// </summary>
+    private static (int, int, int) Share(int rows, int procRows, int sockRows, long eventCount)
     {
-        int events = Math.Clamp(rows / 4, 3, Math.Max(3, rows - 4));
+        int events = (int)Math.Clamp(eventCount, 3, Math.Max(3, rows / 4));
         int rest = rows - events;
         int p = procRows + sockRows <= rest ? procRows : Math.Min(procRows, Math.Max(rest / 2, rest - sockRows));
         int s = Math.Min(sockRows, rest - p);

@@ -22,6 +22,7 @@ public sealed class ServerView : IDisposable
     /// <param name="live">False for one frame (--once): exits are not watched.</param>
     public ServerView(EventLog events, bool live)
     {
+        Live = live;
         Events = events;
         _exits = new ExitWatch(live);
         Processes = new ProcessTable(events, _exits);
@@ -82,8 +83,11 @@ public sealed class ServerView : IDisposable
         if (Processes.Root == null) LookForServer(now);
     }
 
-    /// <summary>Whether the socket dumps are thinned out (seconds between them), or 0 when they come every frame.</summary>
-    public double SocketsEvery => Budget.Interval > 0.15 ? Budget.Interval : 0;
+    /// <summary>Whether the socket dumps are thinned out (seconds between them), or 0 when they come every frame (or there is one frame).</summary>
+    public double SocketsEvery => Live && Budget.Interval > 0.15 ? Budget.Interval : 0;
+
+    /// <summary>Frame after frame, not one (--once).</summary>
+    public bool Live { get; }
 
     public DumpBudget Budget { get; } = new();
     private readonly TcpCounters _counters = new();
