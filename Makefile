@@ -2,7 +2,7 @@
 #   make                 build the programs into bin/
 #   make test            build, then run every NUnit test (what CI runs)
 #   make install PREFIX=/usr/local
-#   make demo            echosrv + echocli on a free port, with ps and ss views
+#   make demo            echosrv + echocli on a free port, with ps and ss views and an unpwatch frame
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one)
 #   make bench           echosrv against a C fork-per-connection server, side by side, then every design
@@ -92,7 +92,7 @@ help:
 	@echo "make test            build, install the test tools if missing, run every NUnit test and every lab (CI)"
 	@echo "make install         copy $(BIN)/ to PREFIX/lib/unpservers, link the programs into PREFIX/bin (PREFIX=$(PREFIX))"
 	@echo "make uninstall       remove what make install put there"
-	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
+	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views and an unpwatch frame"
 	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
 	@echo "make labs            every lab below, in the book's order"
 	@echo "make bench           echosrv against a C fork-per-connection server, then every design (needs gcc)"
