@@ -1,5 +1,5 @@
 // What ps reads from /proc/PID/stat (proc(5)): the state letter, the parent, the start time,
-// the threads, the CPU time and, for a zombie, its exit status.
+// the threads, the CPU time, the minor faults and, for a zombie, its exit status.
 using System.Buffers.Text;
 using UnpServers.Interop;
 
@@ -10,6 +10,8 @@ public struct ProcStat
     /// <summary>ps's STAT letter: R running, S sleeping, D disk wait, Z zombie, T stopped, t traced, I idle, X dead.</summary>
     public char State;
     public int Ppid;
+    /// <summary>Page faults served without I/O: a process that forked faults at its next write (copy on write).</summary>
+    public long MinorFaults;
     /// <summary>Clock ticks (USER_HZ) of CPU time in user and in kernel mode.</summary>
     public long Utime, Stime;
     public int Threads;
@@ -40,6 +42,7 @@ public struct ProcStat
             switch (field)
             {
                 case 1: Utf8Parser.TryParse(value, out stat.Ppid, out _); break;
+                case 7: Utf8Parser.TryParse(value, out stat.MinorFaults, out _); break;
                 case 11: Utf8Parser.TryParse(value, out stat.Utime, out _); break;
                 case 12: Utf8Parser.TryParse(value, out stat.Stime, out _); break;
                 case 17: Utf8Parser.TryParse(value, out stat.Threads, out _); break;

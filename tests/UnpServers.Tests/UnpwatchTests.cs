@@ -28,11 +28,15 @@ public class UnpwatchTests
 
     private static string Address(string a) => Regex.Escape(a) + (a.EndsWith(':') ? @"\d+" : "");
 
-    /// <summary>Polls --once until the frame has a row matching pattern; the last frame either way.</summary>
-    private static string OnceUntil(string pattern, int port, int timeoutMs = 10000)
+    /// <summary>Polls --once until the frame has a row matching each pattern; the last frame either way.</summary>
+    private static string OnceUntil(int port, params string[] patterns)
     {
         string frame = "";
-        Wait.Until(() => Regex.IsMatch(frame = Once("--port", port.ToString()), pattern, RegexOptions.Multiline), timeoutMs, 100);
+        Wait.Until(() =>
+        {
+            frame = Once("--port", port.ToString());
+            return patterns.All(p => Regex.IsMatch(frame, p, RegexOptions.Multiline));
+        }, 10000, 100);
         return frame;
     }
 
@@ -158,7 +162,8 @@ public class UnpwatchTests
         Assert.That(watch.WaitForEvent($"child {child} forked"), Is.True, watch.Events); // seen alive, so its end is seen too
         Assert.That(server.TrySignalChild(child, LibC.SIGTERM), Is.True);
         string port = server.Port.ToString();
-        string frame = OnceUntil($@"^CLOSE_WAIT\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:{port}\s", server.Port);
+        // The server's end is in FIN_WAIT_1 until the client's kernel acknowledges the FIN.
+        string frame = OnceUntil(server.Port, $@"^CLOSE_WAIT\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:{port}\s", $@"^FIN_WAIT_2\s+127\.0\.0\.1:{port}\s");
         string clientEnd = SocketRow(frame, "CLOSE_WAIT", "127.0.0.1:", $"127.0.0.1:{port}") ?? "";
         Assert.That(clientEnd, Does.EndWith($" {cli.Pid} echocli"), frame);
         Assert.That(SocketRow(frame, "FIN_WAIT_2", $"127.0.0.1:{port}", "127.0.0.1:"), Does.EndWith("(no process: closed)"), frame);
@@ -201,7 +206,7 @@ public class UnpwatchTests
         using var server = ServerProcess.StartEcho("--model", "thread");
         using Socket client = EchoClient.Connect(server.Port);
         Assert.That(EchoClient.Line(client, "t"), Is.EqualTo("t\n"));
-        string frame = OnceUntil(@"\{echo 127\.0\.0\.1\}", server.Port);
+        string frame = OnceUntil(server.Port, @"\{echo 127\.0\.0\.1\}");
         Assert.That(frame, Does.Match(@"\n\s+\d+\s+-\s+S sleeping .* read fd \d+\s+\\_ \{echo 127\.0\.0\.1\}\n"), frame);
         Assert.That(frame, Does.Not.Contain("{.NET"), "the runtime's own threads are not the design's");
     }

@@ -1,6 +1,6 @@
 // What the socket dumps may cost: sock_diag walks every TCP socket of the machine, so a machine
 // left with 100,000 TIME_WAITs by a benchmark makes each dump cost 10-30 ms of CPU, where a
-// quiet one costs a fraction of a millisecond. A token bucket keeps the dumps under 1% of
+// quiet one costs a fraction of a millisecond. A token bucket keeps the dumps under 0.75% of
 // one core: every frame on a quiet machine, less often on a crowded one, with a few at once
 // kept in hand for when the server forks or a child exits.
 using System.Diagnostics;
@@ -10,7 +10,7 @@ namespace UnpServers.UnpWatch;
 public sealed class DumpBudget
 {
     /// <summary>The share of one core the dumps may use.</summary>
-    public const double Share = 0.01;
+    public const double Share = 0.0075;
     private const int Burst = 3;
 
     private double _tokens = double.MaxValue;

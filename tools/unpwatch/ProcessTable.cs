@@ -41,9 +41,9 @@ public sealed class ProcessTable(EventLog events, ExitWatch exits) : IDisposable
 
     /// <summary>
     /// One frame: the processes read again, new descendants and threads found. Reading costs
-    /// a system call per file, ten times a second: the first freshRows rows (those on the
-    /// screen) and the server are read every frame, the rest one in Stagger frames each, turn
-    /// by turn. An exit is not missed meanwhile: the pidfds report it at once.
+    /// a system call per file, ten times a second: the server every frame, the first
+    /// freshRows rows (those on the screen) every other frame, the rest one in Stagger frames
+    /// each, turn by turn. An exit is not missed meanwhile: the pidfds report it at once.
     /// initial: the first frame, whose processes and threads were there before us (all read).
     /// </summary>
     /// <returns>Whether a process was found, or exited, or was reaped.</returns>
@@ -57,7 +57,9 @@ public sealed class ProcessTable(EventLog events, ExitWatch exits) : IDisposable
         {
             WatchedTask p = _order[i];
             if (p.Gone) continue;
-            bool fresh = initial || p == Root || row++ < freshRows || Turn(i);
+            // The age needs no reading (it counts from the start time); the state and the wait do.
+            bool onScreen = row++ < freshRows;
+            bool fresh = initial || p == Root || (onScreen ? (i + _frame) % 2 == 0 : Turn(i));
             if (fresh)
             {
                 if (!p.Refresh(_buf))
@@ -70,7 +72,9 @@ public sealed class ProcessTable(EventLog events, ExitWatch exits) : IDisposable
             }
             if (p.Exited) continue;
             if (fresh && (p.Stat.Threads > 1 || p.Threads.Count > 0)) row = SampleThreads(p, now, initial, row, freshRows);
-            if (!fresh) continue;
+            // Its children: the kernel lists them in a time that grows as their square. A parent
+            // that forked has run (its next write faults, copy on write): an idle server is not asked.
+            if (!fresh || (p == Root && !initial && !p.Ran && !Turn(i))) continue;
             _scratch.Clear();
             p.ReadChildren(ref _buf, _scratch);
             foreach (int child in _scratch)
@@ -220,7 +224,9 @@ public sealed class ProcessTable(EventLog events, ExitWatch exits) : IDisposable
         foreach (WatchedTask t in p.Threads.Values)
         {
             bool listed = t.ListedInFrame == _frame || t.ListedInFrame == -1;
-            bool fresh = t.ListedInFrame == -1 || (!t.Hidden && row < freshRows) || Turn(j++);
+            bool onScreen = !t.Hidden && row < freshRows;
+            bool fresh = t.ListedInFrame == -1 || (onScreen ? (j + _frame) % 2 == 0 : Turn(j));
+            j++;
             if (t.ListedInFrame == -1) t.ListedInFrame = _frame;
             if (listed && (!fresh || t.Refresh(_buf)))
             {

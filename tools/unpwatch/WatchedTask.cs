@@ -53,11 +53,16 @@ public sealed class WatchedTask : IDisposable
     public bool Gone => GoneAt != 0;
     public bool IsZombie => Stat.State == 'Z';
 
+    /// <summary>Whether it ran (CPU time or a page fault) between the last two reads of its stat.</summary>
+    public bool Ran { get; private set; } = true;
+
     /// <summary>Reads its stat again; false once it is gone (reaped, or never readable).</summary>
     public bool Refresh(Span<byte> buf)
     {
         int n = _stat?.Read(buf) ?? -1;
+        long before = Stat.Utime + Stat.Stime + Stat.MinorFaults;
         if (n <= 0 || !ProcStat.TryParse(buf[..n], out Stat, out Range comm)) return false;
+        Ran = Stat.Utime + Stat.Stime + Stat.MinorFaults != before;
         ReadOnlySpan<byte> name = buf[comm];
         if (!name.SequenceEqual(_comm))
         {
