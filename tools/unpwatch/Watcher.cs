@@ -1,6 +1,6 @@
-// unpwatch's main loop: one epoll set holds the signals (SignalPipe), the keyboard and a pidfd
-// per watched process (ExitWatch); a frame is read and drawn ten times a second, and an exited
-// process is looked at again within milliseconds until it is reaped.
+// unpwatch's main loop: one epoll set holds the signals (SignalPipe), the keyboard and the set
+// of the watched processes' pidfds (ExitWatch); a frame is read and drawn ten times a second,
+// and an exited process is looked at again within milliseconds until it is reaped.
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using UnpServers.Interop;
@@ -73,7 +73,7 @@ public static class Watcher
         EventLog events = view.Events;
         long printed = 0;               // plain text: the events already printed under a frame
         bool sampled = true;            // Start read the first frame
-        int onScreen = 0;               // the process rows drawn: read afresh every frame
+        int onScreen = 0;               // the process rows drawn: read more often than the rest
         long nextFrame = Stopwatch.GetTimestamp();
         Span<epoll_event> ready = stackalloc epoll_event[64];
         for (;;)
