@@ -54,6 +54,7 @@ public static partial class LibC
     public const int X_OK = 1; // access(2)
     public const int O_RDWR = 2;
     public const int O_CREAT = 0x40;
+    public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
     public const int O_NONBLOCK = 0x800;
     public const int O_CLOEXEC = 0x80000;
@@ -66,8 +67,52 @@ public static partial class LibC
     public const int F_SETLKW = 7;   // UNP 30.7: wait for a record lock
     public const int F_SETPIPE_SZ = 1031;
     public const int F_GETPIPE_SZ = 1032;
+    public const int O_DIRECTORY = 0x10000;
     public const short F_WRLCK = 1;
     public const short F_UNLCK = 2;
+
+    // <linux/netlink.h>, <linux/sock_diag.h>, <linux/inet_diag.h>: how ss reads sockets (unpwatch)
+    public const int AF_NETLINK = 16;
+    public const int SOCK_DGRAM = 2;
+    public const int NETLINK_SOCK_DIAG = 4;
+    public const ushort SOCK_DIAG_BY_FAMILY = 20;
+    public const ushort TCPDIAG_GETSOCK = 18;
+    public const ushort NLM_F_REQUEST = 0x1;
+    public const ushort NLM_F_DUMP = 0x300;
+    public const ushort NLMSG_ERROR = 2;
+    public const ushort NLMSG_DONE = 3;
+    public const ushort INET_DIAG_REQ_BYTECODE = 1;
+    public const byte INET_DIAG_BC_JMP = 1;
+    public const byte INET_DIAG_BC_S_EQ = 11;
+    public const byte INET_DIAG_BC_D_EQ = 12;
+    /// <summary>The TCP states of <netinet/tcp.h> (TCP_ESTABLISHED = 1 ... TCP_NEW_SYN_RECV = 12).</summary>
+    public const int TCP_ESTABLISHED = 1;
+    public const int TCP_SYN_SENT = 2;
+    public const int TCP_SYN_RECV = 3;
+    public const int TCP_FIN_WAIT1 = 4;
+    public const int TCP_FIN_WAIT2 = 5;
+    public const int TCP_TIME_WAIT = 6;
+    public const int TCP_CLOSE = 7;
+    public const int TCP_CLOSE_WAIT = 8;
+    public const int TCP_LAST_ACK = 9;
+    public const int TCP_LISTEN = 10;
+    public const int TCP_CLOSING = 11;
+    public const int TCP_NEW_SYN_RECV = 12;
+
+    // <termios.h>, <sys/ioctl.h> (the same values on x86_64 and arm64)
+    public const int TCSANOW = 0;
+    public const uint ISIG = 0x1;
+    public const uint ICANON = 0x2;
+    public const uint ECHO = 0x8;
+    public const int VTIME = 5;
+    public const int VMIN = 6;
+    public const ulong TIOCGWINSZ = 0x5413;
+
+    // <time.h>, <unistd.h>, <sys/resource.h>
+    public const int CLOCK_THREAD_CPUTIME_ID = 3;
+    public const int CLOCK_BOOTTIME = 7;
+    public const int _SC_CLK_TCK = 2;
+    public const int RLIMIT_NOFILE = 7;
 
     // <sys/prctl.h>
     public const int PR_SET_PDEATHSIG = 1;

@@ -12,6 +12,9 @@ public static unsafe partial class LibC
     public static partial nint write(int fd, byte* buf, nuint count);
 
     [LibraryImport(Library, SetLastError = true)]
+    public static partial nint pread(int fd, byte* buf, nuint count, long offset);
+
+    [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
 
     [LibraryImport(Library, SetLastError = true)]
@@ -61,6 +64,11 @@ public static unsafe partial class LibC
     public static nint write(int fd, ReadOnlySpan<byte> buf)
     {
         fixed (byte* p = buf) return write(fd, p, (nuint)buf.Length);
+    }
+
+    public static nint pread(int fd, Span<byte> buf, long offset)
+    {
+        fixed (byte* p = buf) return pread(fd, p, (nuint)buf.Length, offset);
     }
 
     /// <param name="pathname">NUL-terminated UTF-8 path.</param>

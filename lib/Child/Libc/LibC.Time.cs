@@ -9,6 +9,9 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial long time(long* tloc);
 
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int clock_gettime(int clockid, timespec* tp);
+
     [BeforeFork]
     [LibraryImport(Library)]
     public static partial void tzset();
@@ -20,6 +23,14 @@ public static unsafe partial class LibC
     // Pointer-free overloads.
 
     public static long time() => time(null);
+
+    public static int clock_gettime(int clockid, out timespec tp)
+    {
+        timespec t;
+        int rc = clock_gettime(clockid, &t);
+        tp = t;
+        return rc;
+    }
 
     /// <summary>localtime_r(3): false if it failed.</summary>
     [BeforeFork]

@@ -72,6 +72,14 @@ public struct fd_set
     private ulong _bits;
 }
 
+/// <summary>struct timespec (64-bit).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct timespec
+{
+    public long tv_sec;
+    public long tv_nsec;
+}
+
 /// <summary>struct timeval (64-bit): select's time-out.</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct timeval
