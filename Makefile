@@ -2,7 +2,7 @@
 #   make                 build the programs into bin/
 #   make test            build, then run every NUnit test (what CI runs)
 #   make install         PREFIX=$HOME/.local for a user, /usr/local for root; PREFIX=/opt/unp for a class
-#   make demo            echosrv + echocli on a free port, with ps and ss views
+#   make demo            echosrv + echocli on a free port, with ps and ss views and an unpwatch frame
 #   make stress          the fork-safety soak: 100,000 connections, children killed under load
 #   make labs            replay UNP's chapter-5 experiments (make lab-NAME for one, STEP=1 to pause)
 #   make bench           every echosrv design beside its C twin, start-up beside a hello world (SAVE=1 keeps the figures)
@@ -16,7 +16,7 @@ BIN      := bin
 # Every program is one native executable, compiled ahead of time once (programs/, a multi-call
 # binary: docs/native-build.md): bin/unpservers, with its symbols beside it in unpservers.dbg
 # for gdb, and each program a hard link to it, whose name picks the program.
-NAMES    := echosrv echocli daytimesrv daytimecli
+NAMES    := echosrv echocli daytimesrv daytimecli unpwatch
 # No telemetry banner, no first-run experience, in CI and on lab machines alike.
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
@@ -31,7 +31,7 @@ PUBLISH := -c Release -r $(RID)
 
 # The programs are published again only when a source changed: bin/.built is newer than every
 # source of the programs (tests/ is not one), so a lab that takes 0.4 s does not wait for a build.
-SOURCES := Directory.Build.props Native.props $(shell find lib servers clients programs -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
+SOURCES := Directory.Build.props Native.props $(shell find lib servers clients programs tools -type f \( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.targets' -o -name '*.json' \) -not -path '*/obj/*' -not -path '*/bin/*')
 STAMP   := $(BIN)/.built
 
 build: $(STAMP)
@@ -92,7 +92,7 @@ help:
 	@echo "make test            build, install the test tools if missing, run every NUnit test and every lab (CI)"
 	@echo "make install         the programs, unp-lab and the labs into PREFIX (PREFIX=$(PREFIX)); PREFIX=/opt/unp for a class"
 	@echo "make uninstall       remove what make install put there"
-	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views"
+	@echo "make demo            echosrv and echocli on a free port, with the ps and ss views and an unpwatch frame"
 	@echo "make stress          the fork-safety soak (STRESS_ARGS=\"--connections 20000\" for a shorter one)"
 	@echo "make labs            every lab below, in the book's order, each in namespaces of its own (no root needed)"
 	@echo "make bench           every design beside its C twin, and start-up (needs gcc; about 10 minutes on every core; SAVE=1: into bench/results/)"

@@ -5,6 +5,9 @@ using UnpServers.DaytimeSrv;
 using UnpServers.EchoCli;
 using UnpServers.EchoSrv;
 using UnpServers.Unp;
+using UnpServers.UnpWatch;
+
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")] // as every program: Linux's system calls
 
 string name = Path.GetFileName(Environment.GetCommandLineArgs()[0]);
 return name switch
@@ -13,11 +16,12 @@ return name switch
     "echocli" => EchoCli.Main(args),
     "daytimesrv" => DaytimeSrv.Main(args),
     "daytimecli" => DaytimeCli.Main(args),
+    "unpwatch" => UnpWatch.Main(args),
     _ => Usage(name),
 };
 
 static int Usage(string name)
 {
-    Output.Write(Stdio.Err, $"{name}: run me as echosrv, echocli, daytimesrv or daytimecli (a link to this file)\n");
+    Output.Write(Stdio.Err, $"{name}: run me as echosrv, echocli, daytimesrv, daytimecli or unpwatch (a link to this file)\n");
     return UnpServers.Interop.LibC.EX_USAGE;
 }

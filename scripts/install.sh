@@ -2,14 +2,14 @@
 # install.sh BIN ROOT: make install (ROOT is $(DESTDIR)$(PREFIX)); install.sh --uninstall ROOT.
 # What a class needs, readable by everyone whatever the installer's umask:
 #   ROOT/bin                 unpservers (the one native executable) and echosrv echocli
-#                            daytimesrv daytimecli, hard links to it; unp-lab
+#                            daytimesrv daytimecli unpwatch, hard links to it; unp-lab
 #   ROOT/share/unpservers    the labs (labs/), labs.sh and need.sh, for unp-lab
 #   ROOT/share/doc/unpservers  docs/labs.md, and the answers to the labs' questions (lab-answers.md),
 #                            which an instructor may remove
 # Debug symbols (*.dbg, *.pdb) are not installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PROGRAMS=(echosrv echocli daytimesrv daytimecli)
+PROGRAMS=(echosrv echocli daytimesrv daytimecli unpwatch)
 
 uninstall() {
     local root=$1 p

@@ -115,6 +115,9 @@ public static class ChildMain
         int pid = Fork();
         if (pid != 0) return pid;
 
+        // With --log, its lines go to the file through the parent (Log.cs says why): the log's
+        // descriptor becomes the relay's pipe first, so that it is the one the prologue keeps.
+        Log.UseRelay();
         ChildPrologue(fd, Log.FileFd, loop.Lock.Fd); // the listener or the channel, the log, the lock
         DieWithParent(parent);
         for (;;)

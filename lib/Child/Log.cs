@@ -54,9 +54,17 @@ public static class Log
     /// <summary>
     /// Writes one whole line, or nothing. A server must go on serving when its log cannot be
     /// written (full disk), so a failure is counted, reported once on stderr, and a part
-    /// already written is taken back: the next line starts on a line of its own.
+    /// already written is taken back: the next line starts on a line of its own. A parent that
+    /// relays its children's lines writes theirs first (DrainRelay).
     /// </summary>
     internal static void Write(int fd, ReadOnlySpan<byte> line)
+    {
+        if (s_relayRead >= 0) DrainRelay();
+        WriteLines(fd, line, 1);
+    }
+
+    /// <param name="lines">How many lines text holds: the count of lines lost if it cannot be written.</param>
+    private static void WriteLines(int fd, ReadOnlySpan<byte> line, int lines)
     {
         int done = 0;
         while (done < line.Length)
@@ -70,7 +78,7 @@ public static class Log
             int err = n < 0 ? Errno.Last : LibC.ENOSPC;
             if (err == LibC.EINTR) continue; // UNP 5.9
             if (done > 0) TakeBack(fd, done);
-            Lost(fd, err);
+            Lost(fd, err, lines);
             return;
         }
     }
@@ -89,9 +97,9 @@ public static class Log
             LibC.lseek(fd, end - written, LibC.SEEK_SET); // without O_APPEND (stdout > file), the next line starts there, not after a hole
     }
 
-    private static void Lost(int fd, int err)
+    private static void Lost(int fd, int err, int lines)
     {
-        Interlocked.Increment(ref s_lost);
+        Interlocked.Add(ref s_lost, lines);
         if (Interlocked.Exchange(ref s_reported, 1) != 0) return; // once, whichever thread fails first
         if (ReportFd < 0 || ReportFd == fd) return; // nowhere else to say it
         Report.Clear().Add("log write error: "u8).AddErrno(err)
@@ -116,16 +124,80 @@ public static class Log
     /// <summary>
     /// SIGHUP after logrotate moved the file: open it again under its name, on the same
     /// descriptor number. 0, or the errno of the open (-1 without a file). Allocation-free.
+    /// The children's lines that came before it go to the old file, as they would have.
     /// </summary>
     public static int ReopenFile()
     {
         if (FileFd < 0) return -1;
+        DrainRelay();
         int fd = OpenAppend(s_path);
         if (fd < 0) return Errno.Last;
         LibC.dup2(fd, FileFd);
         LibC.fcntl(FileFd, LibC.F_SETFD, LibC.FD_CLOEXEC); // dup2 cleared it on the copy
         LibC.close(fd);
         return 0;
+    }
+
+    // The relay, for --log with pre-forked children (UNP 30.6-30.9): their lines reach the file
+    // through the parent, as a daemon's reach syslogd. A child writes each line, whole (a line
+    // is under PIPE_BUF, so the pipe takes it in one piece), into a pipe; the parent copies them
+    // to the file before each line of its own and whenever its loop finds the pipe readable.
+    // Only the parent holds the file, so SIGHUP's reopen moves every line at once and no child
+    // keeps a rotated file open. A child that reopened it itself would have to be woken first,
+    // and an idle one waits where nothing wakes it: in accept(), in fcntl(F_SETLKW), in a robust
+    // mutex (glibc restarts its futex wait after a signal).
+    private static int s_relayRead = -1, s_relayWrite = -1;
+    private static byte[] s_relayBuffer = [];
+
+    /// <summary>The relay's end the parent reads, to poll; -1 when there is none.</summary>
+    public static int RelayFd => s_relayRead;
+
+    /// <summary>
+    /// In the parent, with --log, before it forks its pre-forked children: the pipe their lines
+    /// will come through. False with errno if pipe2 fails (the children then write the file).
+    /// </summary>
+    [BeforeFork]
+    public static bool StartRelay()
+    {
+        if (FileFd < 0 || s_relayRead >= 0) return true;
+        if (LibC.pipe2(out int r, out int w, LibC.O_CLOEXEC) < 0) return false;
+        LibC.fcntl(r, LibC.F_SETFL, LibC.O_NONBLOCK);
+        // Room for a burst of lines while the parent is busy (1 MiB is pipe-max-size's default);
+        // a buffer as large as the pipe reads everything in it, whole lines only.
+        LibC.fcntl(w, LibC.F_SETPIPE_SZ, 1 << 20);
+        int size = LibC.fcntl(w, LibC.F_GETPIPE_SZ, 0);
+        s_relayBuffer = new byte[size > 0 ? size : 65536];
+        (s_relayRead, s_relayWrite) = (r, w);
+        return true;
+    }
+
+    /// <summary>
+    /// In a pre-forked child, first thing (signals still blocked), before the prologue keeps
+    /// FileFd and closes the rest: the log's descriptor becomes the relay's pipe, and the file
+    /// is closed.
+    /// </summary>
+    public static void UseRelay()
+    {
+        if (s_relayWrite < 0) return;
+        LibC.dup2(s_relayWrite, FileFd); // every line of this child now goes into the pipe
+        LibC.close(s_relayRead);
+        LibC.close(s_relayWrite);
+        s_relayRead = s_relayWrite = -1;
+    }
+
+    /// <summary>In the parent: copies to the file what the children have written into the relay. Allocation-free.</summary>
+    public static void DrainRelay()
+    {
+        if (s_relayRead < 0) return;
+        for (;;)
+        {
+            nint n = LibC.read(s_relayRead, s_relayBuffer);
+            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            if (n <= 0) return; // EAGAIN: empty
+            ReadOnlySpan<byte> lines = s_relayBuffer.AsSpan(0, (int)n);
+            WriteLines(FileFd, lines, lines.Count((byte)'\n'));
+            if (n < s_relayBuffer.Length) return;
+        }
     }
 
     /// <param name="path">NUL-terminated.</param>

@@ -36,6 +36,7 @@ public static class InetdServer
             // UNP 7.5: under a super-server, the connection on stdin is the one to probe.
             if (keepaliveSeconds > 0 && IsTcp(0)) Sockets.SetKeepalive(0, keepaliveSeconds);
             service.IdleTimeoutMs = idleTimeoutSeconds * 1000;
+            if (service.UsesLocalTime) Clock.ReadZone();
             return service.Serve(0, 1);
         }
         catch (UnpException e)

@@ -51,6 +51,11 @@ public sealed class ServerCore
     /// <summary>Runs the server in its design until SIGTERM or SIGINT; returns the exit status.</summary>
     public static int Run(ServerOptions options, ConnectionService service)
     {
+        if (options.Check() is string reason) // the programs refuse these as usage errors; this is for any other caller
+        {
+            Log.Error(reason);
+            return LibC.EX_USAGE;
+        }
         try
         {
             // R1, in every mode (the program's Main did it already with RuntimeGuard.Start):
@@ -64,7 +69,13 @@ public sealed class ServerCore
         }
         catch (UnpException e)
         {
-            string? hint = e.Call == "bind" && e.Errno == LibC.EACCES ? Privileges.PrivilegedPortHint(options.Port) : null;
+            string? hint = (e.Call, e.Errno) switch
+            {
+                ("bind", var err) when err == LibC.EACCES => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", var err) when err == LibC.EADDRINUSE => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", var err) when err == LibC.EPERM => Privileges.UserNeedsRootHint(options.User!),
+                _ => null,
+            };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
             return 1;
         }
@@ -91,7 +102,7 @@ public sealed class ServerCore
             if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
             {
                 int err = Errno.Last;
-                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
+                throw new UnpException("access", err, $"--exec: user {Encoding.UTF8.GetString(Options.User)} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
             }
         }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);
@@ -195,6 +206,7 @@ public sealed class ServerCore
                 // Here in every design, --exec too: accept() told us the peer, while an exec'd
                 // child's getpeername() fails once the client has reset (it is told --peer-logged).
                 LogConnectionFrom(ref cliaddr);
+                if (Service.UsesLocalTime) Clock.ReadZone(); // for the daytime reply: a child may not ask libc (Clock.cs)
                 return connfd;
             }
             int err = Errno.Last;
@@ -335,11 +347,15 @@ public sealed class ServerCore
         }
     }
 
-    /// <summary>The SIGUSR1 line; active is the design's count (children, threads or clients).</summary>
+    /// <summary>
+    /// The SIGUSR1 line; active is the design's count (children, threads or clients). With
+    /// --reap ignore the parent reaps nothing: it sees its children go (their pidfds), and the
+    /// kernel reaps them, so the line says "reaped by the kernel".
+    /// </summary>
     public void LogStats(int active)
         => Log.Info(Log.Line().Add("stats: accepted "u8).Add(Stats.Accepted)
                               .Add(", active "u8).Add(active)
-                              .Add(", reaped "u8).Add(Stats.Reaped)
+                              .Add(Options.Reap == ReapMode.Ignore ? ", reaped by the kernel "u8 : ", reaped "u8).Add(Stats.Reaped)
                               .Add(", peak active "u8).Add(Stats.PeakActive)
                               .Add(", fork failures "u8).Add(Stats.ForkFailures)
                               .Add(", log lines lost "u8).Add(Log.LostLines));

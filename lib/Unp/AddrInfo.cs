@@ -13,10 +13,14 @@ public sealed record AddrInfo(int Family, int SockType, int Protocol, sockaddr_s
     /// Returns 0 or an EAI_* code; with EAI_SYSTEM, errno tells more.
     /// </summary>
     public static int Get(string? node, string? service, int flags, int family, int socktype, out List<AddrInfo> results)
+        => Get(node is null ? null : Encoding.UTF8.GetBytes(node), service, flags, family, socktype, out results);
+
+    /// <param name="node">A name as bytes: one given on the command line need not be UTF-8.</param>
+    public static int Get(byte[]? node, string? service, int flags, int family, int socktype, out List<AddrInfo> results)
     {
         results = [];
         addrinfo hints = new() { ai_flags = flags, ai_family = family, ai_socktype = socktype };
-        int rc = LibC.getaddrinfo(CString(node), CString(service), hints, out nint res);
+        int rc = LibC.getaddrinfo(node is null ? [] : [.. node, 0], CString(service), hints, out nint res);
         if (rc != 0) return rc;
         for (nint p = res; p != 0; )
         {

@@ -18,11 +18,9 @@ public static class Sockets
         if (LibC.bind(fd, ref addr, len) < 0) throw new UnpException("bind", Errno.Last);
     }
 
-    /// <summary>UNP 4.5: the LISTENQ environment variable overrides the caller's backlog.</summary>
+    /// <summary>UNP 4.5's Listen. Its LISTENQ override is read with the server's options, where a bad value is a usage error.</summary>
     public static void Listen(int fd, int backlog)
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("LISTENQ"), out int listenq) && listenq >= 0)
-            backlog = listenq;
         if (LibC.listen(fd, backlog) < 0) throw new UnpException("listen", Errno.Last);
     }
 

@@ -24,6 +24,21 @@ public class ChildCodeTests
         Assert.That(methods.SelectMany(IlScan.Violations), Is.Empty);
     }
 
+    /// <summary>
+    /// glibc's time-zone functions take its tzset_lock, which fork() does not reset (lib/Child/Clock.cs):
+    /// each binding of one is [BeforeFork], so the check above refuses any call to it from a child's
+    /// code. The daytime child called ctime_r (issue 20).
+    /// </summary>
+    [Test]
+    public void LibcsTimeZoneFunctionsAreBoundForTheParentOnly()
+    {
+        string[] timeZone = ["ctime", "ctime_r", "asctime", "asctime_r", "localtime", "localtime_r", "gmtime", "gmtime_r",
+                             "mktime", "timelocal", "timegm", "tzset", "strftime", "strptime"];
+        var bindings = typeof(UnpServers.Interop.LibC).GetMethods(IlScan.Everything).Where(m => timeZone.Contains(m.Name)).ToList();
+        Assert.That(bindings, Is.Not.Empty, "localtime_r is bound, for the parent");
+        Assert.That(bindings.Where(m => !IlScan.IsBeforeFork(m)).Select(m => m.ToString()), Is.Empty);
+    }
+
     [Test]
     public void TheCheckCatchesEachKindOfPlantedMistake()
     {

@@ -90,7 +90,7 @@ public class MakeTests
             string exe = Path.Combine(root, "bin", "unpservers");
             Assert.That(new FileInfo(exe).LinkTarget, Is.Null, "the executable itself, not a link");
             Assert.That(File.GetUnixFileMode(exe), Is.EqualTo((UnixFileMode)0b111_101_101));
-            foreach (string p in new[] { "echosrv", "echocli", "daytimesrv", "daytimecli" })
+            foreach (string p in new[] { "echosrv", "echocli", "daytimesrv", "daytimecli", "unpwatch" })
                 Assert.That(Run.Command("stat", ["-c", "%i", Path.Combine(root, "bin", p)]).StdOut,
                             Is.EqualTo(Run.Command("stat", ["-c", "%i", exe]).StdOut), $"{p} is a hard link to it");
             Assert.That(Run.Command(Path.Combine(root, "bin", "echocli"), ["--version"]).StdOut, Does.StartWith("echocli "));

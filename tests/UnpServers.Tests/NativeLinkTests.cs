@@ -11,7 +11,7 @@ namespace UnpServers.Tests;
 [TestFixture]
 public class NativeLinkTests
 {
-    private static readonly string[] Programs = ["echosrv", "echocli", "daytimesrv", "daytimecli"];
+    private static readonly string[] Programs = ["echosrv", "echocli", "daytimesrv", "daytimecli", "unpwatch"];
 
     [Test]
     public void EveryProgramIsALinkToOneNativeExecutable()

@@ -25,8 +25,7 @@ public partial class StartupTests
 
     private static string[] Words(string args) => args.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
-    private static string[] Threads(int pid)
-        => Directory.GetDirectories($"/proc/{pid}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).Order().ToArray();
+    private static string[] Threads(int pid) => ProcFs.ThreadNames(pid);
 
     [TestCase("echosrv", "")]
     [TestCase("daytimesrv", "--fork")]

@@ -1,4 +1,6 @@
-// <time.h>: what Tmds.LibC does not bind: time, ctime_r.
+// <time.h>: what Tmds.LibC does not bind: time, clock_gettime, tzset, localtime_r. The last two
+// take glibc's time-zone lock, which fork() does not reset (Clock.cs says why): they are for the
+// parent only, [BeforeFork], and no child calls them.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -8,23 +10,33 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial long time(long* tloc);
 
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int clock_gettime(int clockid, timespec* tp);
+
+    [BeforeFork]
     [LibraryImport(Library)]
-    public static partial byte* ctime_r(long* timep, byte* buf);
+    public static partial void tzset();
+
+    [BeforeFork]
+    [LibraryImport(Library)]
+    public static partial tm* localtime_r(long* timep, tm* result);
 
     // Pointer-free overloads.
 
     public static long time() => time(null);
 
-    /// <summary>ctime_r(3) into buf (26 bytes or more, as ctime_r requires); returns the text length, or -1.</summary>
-    public static int ctime_r(long timep, Span<byte> buf)
+    public static int clock_gettime(int clockid, out timespec tp)
     {
-        if (buf.Length < 26) return -1;
-        fixed (byte* b = buf)
-        {
-            if (ctime_r(&timep, b) == null) return -1;
-            int n = 0;
-            while (n < buf.Length && b[n] != 0) n++;
-            return n;
-        }
+        timespec t;
+        int rc = clock_gettime(clockid, &t);
+        tp = t;
+        return rc;
+    }
+
+    /// <summary>localtime_r(3): false if it failed.</summary>
+    [BeforeFork]
+    public static bool localtime_r(long timep, out tm result)
+    {
+        fixed (tm* r = &result) return localtime_r(&timep, r) != null;
     }
 }

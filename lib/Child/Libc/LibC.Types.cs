@@ -62,6 +62,14 @@ public struct fd_set
     private ulong _bits;
 }
 
+/// <summary>struct timespec (64-bit).</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct timespec
+{
+    public long tv_sec;
+    public long tv_nsec;
+}
+
 /// <summary>struct timeval (64-bit): select's time-out.</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct timeval
@@ -108,4 +116,14 @@ public struct cmsghdr_fd
     public int cmsg_level;
     public int cmsg_type;
     public int fd;
+}
+
+/// <summary>struct tm (glibc, 64-bit): the broken-down time, with the BSD fields glibc adds.</summary>
+[StructLayout(LayoutKind.Sequential)]
+public struct tm
+{
+    public int tm_sec, tm_min, tm_hour, tm_mday, tm_mon, tm_year, tm_wday, tm_yday, tm_isdst;
+    /// <summary>Seconds east of UTC.</summary>
+    public long tm_gmtoff;
+    public nint tm_zone;
 }

@@ -18,10 +18,13 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
 
     public int WriteSize { get; } = writeSize;
 
+    public override bool UsesLocalTime => true;
+
 
     public override int Serve(int infd, int outfd)
     {
-        // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then CRLF.
+        // snprintf(buff, sizeof(buff), "%.24s\r\n", ctime(&ticks)): ctime's 24 characters, then
+        // CRLF. Not libc's ctime: its time-zone lock is not the child's to take (Clock.cs).
         Span<byte> buff = stackalloc byte[64];
         int n = Clock.CtimeNow(buff);
         if (n < 24)
@@ -34,12 +37,15 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
         int size = WriteSize > 0 ? WriteSize : 26;
         // Without Nagle's algorithm each small write is sent at once; not a TCP socket (a pipe under --inetd): no pause needed.
         bool pause = size < 26 && LibC.setsockopt(outfd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1) == 0;
+        ServingWatch? watch = Watch; // the iterative server's signals, handled while it serves
         for (int start = 0; start < 26; start += size)
         {
-            if (start > 0 && pause) LibC.poll(default, 0, PieceGapMs);
+            if (start > 0 && pause && Io.Pause(PieceGapMs, watch) == Io.Stopped) return 0;
             // A time-out set (the rehearsal sets one) covers a peer that does not read, as in str_echo.
             ReadOnlySpan<byte> piece = buff[start..Math.Min(start + size, 26)];
-            nint w = IdleTimeoutMs > 0 ? Io.WritenTimed(outfd, piece, IdleTimeoutMs) : Io.Writen(outfd, piece);
+            nint w = IdleTimeoutMs > 0 || watch != null ? Io.WritenTimed(outfd, piece, IdleTimeoutMs > 0 ? IdleTimeoutMs : -1, watch)
+                                                        : Io.Writen(outfd, piece);
+            if (w == Io.Stopped) return 0;
             if (w == Io.TimedOut)
             {
                 Log.Info(Log.Line().Add("daytime: client has not read for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));

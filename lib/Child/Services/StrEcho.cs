@@ -15,19 +15,29 @@ public sealed class StrEcho : ConnectionService
     public override int Serve(int infd, int outfd)
     {
         Span<byte> buf = stackalloc byte[BufferSize];
+        ServingWatch? watch = Watch;
+        // Poll before each read and write when there is a time-out to keep or a watch to serve.
+        bool polls = IdleTimeoutMs > 0 || watch != null;
+        int timeoutMs = IdleTimeoutMs > 0 ? IdleTimeoutMs : -1;
         for (;;)
         {
-            if (IdleTimeoutMs > 0 && Io.WaitReadable(infd, IdleTimeoutMs) == 0)
+            if (polls)
             {
-                Log.Info(Log.Line().Add("str_echo: idle for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));
-                return 0;
+                int ready = Io.WaitReadable(infd, timeoutMs, watch);
+                if (ready == Io.Stopped) return 0;
+                if (ready == 0)
+                {
+                    Log.Info(Log.Line().Add("str_echo: idle for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));
+                    return 0;
+                }
             }
             nint n = LibC.read(infd, buf);
             if (n > 0)
             {
                 // --idle-timeout covers the echo too: a client that sends and never reads
                 // would block this write for ever, holding the child and its slot.
-                nint w = IdleTimeoutMs > 0 ? Io.WritenTimed(outfd, buf[..(int)n], IdleTimeoutMs) : Io.Writen(outfd, buf[..(int)n]);
+                nint w = polls ? Io.WritenTimed(outfd, buf[..(int)n], timeoutMs, watch) : Io.Writen(outfd, buf[..(int)n]);
+                if (w == Io.Stopped) return 0;
                 if (w == Io.TimedOut)
                 {
                     Log.Info(Log.Line().Add("str_echo: client has not read for "u8).Add(IdleTimeoutMs / 1000).Add(" s, closing"u8));

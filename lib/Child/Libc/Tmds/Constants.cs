@@ -10,7 +10,9 @@ public static unsafe partial class LibC
     public static int AF_UNIX => Tmds.Linux.LibC.AF_UNIX;
     public static int AF_INET => Tmds.Linux.LibC.AF_INET;
     public static int AF_INET6 => Tmds.Linux.LibC.AF_INET6;
+    public static int AF_NETLINK => Tmds.Linux.LibC.AF_NETLINK;
     public static int SOCK_STREAM => Tmds.Linux.LibC.SOCK_STREAM;
+    public static int SOCK_DGRAM => Tmds.Linux.LibC.SOCK_DGRAM;
     public static int SOCK_NONBLOCK => Tmds.Linux.LibC.SOCK_NONBLOCK;
     public static int SOCK_CLOEXEC => Tmds.Linux.LibC.SOCK_CLOEXEC;
     public static int SOL_SOCKET => Tmds.Linux.LibC.SOL_SOCKET;
@@ -44,6 +46,8 @@ public static unsafe partial class LibC
     public static int X_OK => Tmds.Linux.LibC.X_OK; // access(2)
     public static int O_RDWR => Tmds.Linux.LibC.O_RDWR;
     public static int O_CREAT => Tmds.Linux.LibC.O_CREAT;
+    public static int O_TRUNC => Tmds.Linux.LibC.O_TRUNC;
+    public static int O_DIRECTORY => Tmds.Linux.LibC.O_DIRECTORY;
     public static int O_APPEND => Tmds.Linux.LibC.O_APPEND;
     public static int O_NONBLOCK => Tmds.Linux.LibC.O_NONBLOCK;
     public static int O_CLOEXEC => Tmds.Linux.LibC.O_CLOEXEC;
@@ -53,7 +57,9 @@ public static unsafe partial class LibC
     public static int F_GETFL => Tmds.Linux.LibC.F_GETFL;
     public static int F_SETFL => Tmds.Linux.LibC.F_SETFL;
     public static int FD_CLOEXEC => Tmds.Linux.LibC.FD_CLOEXEC;
-    public static int F_SETLKW => Tmds.Linux.LibC.F_SETLKW;   // UNP 30.7: wait for a record lock
+    public static int F_SETLKW => Tmds.Linux.LibC.F_SETLKW;
+    public static int F_SETPIPE_SZ => Tmds.Linux.LibC.F_SETPIPE_SZ;
+    public static int F_GETPIPE_SZ => Tmds.Linux.LibC.F_GETPIPE_SZ;   // UNP 30.7: wait for a record lock
     public static short F_WRLCK => (short)Tmds.Linux.LibC.F_WRLCK;
     public static short F_UNLCK => (short)Tmds.Linux.LibC.F_UNLCK;
 
@@ -130,6 +136,15 @@ public static unsafe partial class LibC
     public static int CLD_TRAPPED => Tmds.Linux.LibC.CLD_TRAPPED;
     public static int CLD_STOPPED => Tmds.Linux.LibC.CLD_STOPPED;
     public static int CLD_CONTINUED => Tmds.Linux.LibC.CLD_CONTINUED;
+
+    // <termios.h>, <sys/ioctl.h>
+    public static int TCSANOW => (int)Tmds.Linux.LibC.TCSANOW;
+    public static uint ISIG => Tmds.Linux.LibC.ISIG;
+    public static uint ICANON => Tmds.Linux.LibC.ICANON;
+    public static uint ECHO => Tmds.Linux.LibC.ECHO;
+    public static int VTIME => Tmds.Linux.LibC.VTIME;
+    public static int VMIN => Tmds.Linux.LibC.VMIN;
+    public static int TIOCGWINSZ => Tmds.Linux.LibC.TIOCGWINSZ;
 
     // <errno.h>
     /// <summary>errno as the last call left it (Marshal.GetLastWin32Error: a thread-local, no allocation).</summary>

@@ -1,4 +1,4 @@
-// <unistd.h>, <fcntl.h>: Tmds.LibC's descriptor calls, with pointer-free overloads.
+// <unistd.h>, <fcntl.h>: Tmds.LibC's descriptor calls (and sysconf), with pointer-free overloads.
 namespace UnpServers.Interop;
 
 public static unsafe partial class LibC
@@ -31,6 +31,11 @@ public static unsafe partial class LibC
         fixed (byte* p = buf) return (nint)(long)Tmds.Linux.LibC.write(fd, p, buf.Length);
     }
 
+    public static nint pread(int fd, Span<byte> buf, long offset)
+    {
+        fixed (byte* p = buf) return (nint)(long)Tmds.Linux.LibC.pread(fd, p, buf.Length, offset);
+    }
+
     /// <param name="pathname">NUL-terminated UTF-8 path.</param>
     public static int open(ReadOnlySpan<byte> pathname, int flags, int mode)
     {
@@ -42,6 +47,19 @@ public static unsafe partial class LibC
     {
         fixed (byte* p = pathname) return Tmds.Linux.LibC.access(p, mode);
     }
+
+    /// <param name="pathname">NUL-terminated, relative to dirfd.</param>
+    /// <returns>The link's length in buf (not NUL-terminated, cut at buf.Length), or -1.</returns>
+    public static nint readlinkat(int dirfd, ReadOnlySpan<byte> pathname, Span<byte> buf)
+    {
+        fixed (byte* p = pathname)
+        fixed (byte* b = buf)
+            return (nint)(long)Tmds.Linux.LibC.readlinkat(dirfd, p, b, buf.Length);
+    }
+
+    public static long sysconf(int name) => Tmds.Linux.LibC.sysconf(name);
+
+    public static int isatty(int fd) => Tmds.Linux.LibC.isatty(fd);
 
     /// <param name="pathname">NUL-terminated.</param>
     public static int unlink(ReadOnlySpan<byte> pathname)
