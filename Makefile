@@ -84,7 +84,7 @@ lab-%:
 	@if [ "$*" = lib ] || [ ! -f labs/$*.sh ]; then \
 	  echo "make: there is no lab '$*'; the labs are:"; scripts/labs.sh help; exit 2; fi
 	@$(MAKE) --no-print-directory -s build
-	@UNP_LAB_BIN=$(CURDIR)/$(BIN) UNP_LAB_STEP=$(STEP) scripts/unp-lab $*; status=$$?; \
+	@UNP_LAB_BIN=$(CURDIR)/$(BIN) UNP_LAB_STEP=$(STEP) UNP_LAB_WATCH=$(WATCH) scripts/unp-lab $*; status=$$?; \
 	  if [ $$status = 77 ]; then echo "lab $* skipped: it cannot run here (see above)"; exit 0; fi; exit $$status
 
 help:

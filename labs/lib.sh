@@ -14,7 +14,8 @@ done
 # Where the answers to the questions are: UNP_LAB_DOCS (unp-lab sets it), else the checkout's docs/,
 # named as the student typed the lab's path (make lab-NAME runs in the checkout: docs/...).
 LAB_DOCS=${UNP_LAB_DOCS:-$(cd "$LAB_DIR/.." && pwd)/docs}
-[ "$LAB_DOCS" != "$PWD/docs" ] || LAB_DOCS=docs
+LAB_DOCS_SHOWN=$LAB_DOCS # as the transcript names it: relative from the checkout's top
+[ "$LAB_DOCS" != "$PWD/docs" ] || LAB_DOCS_SHOWN=docs
 # A stdout that is closed from the start: nothing is started, and one line says why. (Descriptor 1
 # may be open all the same, on a file bash opened for reading, such as this one: its flags say.)
 lab_stdout_writable() {
@@ -83,7 +84,7 @@ check() {
 
 # The lab's introduction: where it runs. One line, so that every transcript says it.
 case $UNP_LAB_NS in
-user | root) note "(in namespaces of its own: its own network with its own loopback and ports, and its own processes, pid 1 being the lab: $LAB_DOCS/labs.md)" ;;
+user | root) note "(in namespaces of its own: its own network with its own loopback and ports, and its own processes, pid 1 being the lab: $LAB_DOCS_SHOWN/labs.md)" ;;
 *) note "(on this machine's own network: ${UNP_LAB_NS_WHY:-UNP_LAB_NS=$UNP_LAB_NS})" ;;
 esac
 
@@ -206,7 +207,7 @@ lab_teardown() {
 # the answers are in one file of docs/, which an instructor may keep or remove.
 questions() {
     lab_teardown
-    say "Questions (answers: $LAB_DOCS/lab-answers.md, \"$LAB_NAME\")"
+    say "Questions (answers: $LAB_DOCS_SHOWN/lab-answers.md, \"$LAB_NAME\")"
     local i=0 q
     for q in "$@"; do i=$((i + 1)); out '   %s. %s\n' "$i" "$q"; done
     [ -f "$LAB_DOCS/lab-answers.md" ] || note "(the answers are not installed here: ask your instructor)"

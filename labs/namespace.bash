@@ -86,6 +86,7 @@ lab_namespace_enter() {
         ( for _ in $(seq 100); do kill -0 "$inner" 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL "$inner" 2>/dev/null ) &
         killer=$!
     }
+    [ -z "${UNP_LAB_WATCH:-}" ] || lab_watch_pane "$inner" "$forked"
     trap 'lab_namespace_signal TERM' TERM
     trap 'lab_namespace_signal INT' INT
     trap 'lab_namespace_signal HUP' HUP
@@ -98,4 +99,24 @@ lab_namespace_enter() {
     rm -rf "$UNP_LAB_TMP"
     exit "$status"
 }
+# lab_watch_pane UNSHARE FORKED: make lab-NAME WATCH=1, unpwatch's live view beside the lab. The
+# lab's network is its own, so the view must run inside its namespaces: in a tmux pane that
+# nsenter puts there. It waits for the lab's server (port 9877) and ends with the lab (the pid
+# namespace takes it along). Outside tmux, one line says how to get it.
+lab_watch_pane() {
+    local lab=$1 ns=(-n -m)
+    if [ -z "${TMUX:-}" ] || ! command -v tmux >/dev/null; then
+        printf 'lab: WATCH=1 shows unpwatch beside the lab in a tmux pane: run it inside tmux\n' >&2
+        return 0
+    fi
+    if [ -n "$2" ]; then
+        for _ in $(seq 50); do read -r lab _ < "/proc/$1/task/$1/children" 2>/dev/null && [ -n "$lab" ] && break; sleep 0.02; done
+        ns+=(-p)
+    fi
+    [ "$UNP_LAB_NS" != user ] || ns=(-U --preserve-credentials "${ns[@]}")
+    tmux split-window -h -d -- nsenter -t "${lab:-$1}" "${ns[@]}" -- \
+        sh -c 'until "$0" --port 9877; do sleep 0.3; done' "$UNP_LAB_BIN/unpwatch" ||
+        printf 'lab: WATCH=1: tmux could not open a pane\n' >&2
+}
+
 lab_namespace_enter "$@"
