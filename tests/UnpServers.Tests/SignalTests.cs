@@ -8,12 +8,15 @@ namespace UnpServers.Tests;
 [TestFixture]
 public class SignalTests
 {
-    [TestCase("fork", LibC.SIGTERM, "SIGTERM")]
-    [TestCase("fork", LibC.SIGKILL, "SIGKILL")]
-    [TestCase("fork", LibC.SIGINT, "SIGINT")]
-    [TestCase("fork", LibC.SIGHUP, "SIGHUP")]
-    [TestCase("exec", LibC.SIGTERM, "SIGTERM")]
-    [TestCase("exec", LibC.SIGKILL, "SIGKILL")]
+    // Test cases, not attributes: Tmds.LibC's signal numbers are properties, not constants.
+    private static readonly object[] Kills =
+    [
+        new object[] { "fork", LibC.SIGTERM, "SIGTERM" }, new object[] { "fork", LibC.SIGKILL, "SIGKILL" },
+        new object[] { "fork", LibC.SIGINT, "SIGINT" }, new object[] { "fork", LibC.SIGHUP, "SIGHUP" },
+        new object[] { "exec", LibC.SIGTERM, "SIGTERM" }, new object[] { "exec", LibC.SIGKILL, "SIGKILL" },
+    ];
+
+    [TestCaseSource(nameof(Kills))]
     public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
         using var server = ServerProcess.StartEcho(Modes.Args(mode));

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using UnpServers.Interop;
+using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 using UnpServers.Testing;
 
 namespace UnpServers.Stress;
@@ -337,7 +338,7 @@ public sealed class Soak(Options options, Server server)
             int rc = LibC.getpeername(mine, ref peer, ref len);
             LibC.close(mine);
             // Only a TCP peer: a prefork-pass child also holds its Unix-domain channel to the parent.
-            if (rc == 0 && peer.ss_family is LibC.AF_INET or LibC.AF_INET6) return Unp.Addresses.Port(ref peer);
+            if (rc == 0 && Unp.Addresses.IsInet(ref peer)) return Unp.Addresses.Port(ref peer);
         }
         return 0;
     }
