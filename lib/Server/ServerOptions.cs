@@ -86,21 +86,10 @@ public static class ServerModels
 /// </summary>
 public sealed record ServerOptions
 {
-    public const int DefaultBacklog = 1024;
-    public const int DefaultMaxChildren = 256;
-    /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
-    public const int MaxChildrenLimit = 65536;
-    /// <summary>Children or threads when --workers is not given (the book's runs use 3 to 15; the C reference prefork, 8).</summary>
-    public const int DefaultWorkers = 8;
-    /// <summary>More workers than this is a typo, not a plan.</summary>
-    public const int MaxWorkers = 1024;
-    /// <summary>poll() takes its time-out in milliseconds, as an int.</summary>
-    public const int MaxIdleTimeoutSeconds = int.MaxValue / 1000;
-
     /// <summary>The address or name to listen on, as bytes (a name need not be UTF-8); null: every address.</summary>
     public byte[]? Bind { get; init; }
     public int Port { get; init; }
-    public int Backlog { get; init; } = DefaultBacklog;
+    public int Backlog { get; init; } = Tunables.DefaultBacklog;
 
     /// <summary>--reap as given, or null: not given.</summary>
     public ReapMode? ReapOption { get; init; }
@@ -108,12 +97,12 @@ public sealed record ServerOptions
 
     /// <summary>--max-children as given, or null: not given.</summary>
     public int? MaxChildrenOption { get; init; }
-    public int MaxChildren => MaxChildrenOption ?? DefaultMaxChildren;
+    public int MaxChildren => MaxChildrenOption ?? Tunables.DefaultMaxChildren;
 
     /// <summary>--workers as given, or null: not given.</summary>
     public int? WorkersOption { get; init; }
     /// <summary>Processes or threads a pre-forked or pre-threaded design starts.</summary>
-    public int Workers => WorkersOption ?? DefaultWorkers;
+    public int Workers => WorkersOption ?? Tunables.DefaultWorkers;
 
     public int IdleTimeoutSeconds { get; init; }
     /// <summary>UNP 7.5: SO_KEEPALIVE with this idle time on each accepted socket (0: off).</summary>
@@ -146,7 +135,7 @@ public sealed record ServerOptions
         {
             if (!Preforked(Model) && Model is not (ServerModel.Prethread or ServerModel.PrethreadMain))
                 return $"--workers does not apply to {design}: only the pre-forked and pre-threaded designs start workers";
-            if (workers is < 1 or > MaxWorkers) return $"--workers must be 1..{MaxWorkers}, not {workers}";
+            if (workers is < 1 or > Tunables.MaxWorkers) return $"--workers must be 1..{Tunables.MaxWorkers}, not {workers}";
         }
         if (ReapOption != null && Model != ServerModel.Fork)
             return $"--reap does not apply to {design}: " + (Preforked(Model) ? "it reaps with waitpid, to replace its children" : "it has no children");
@@ -160,10 +149,10 @@ public sealed record ServerOptions
                 _ => null,
             };
             if (why != null) return $"--max-children does not apply to {design}: {why}";
-            if (max is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {max}";
+            if (max is < 1 or > Tunables.MaxChildrenLimit) return $"--max-children must be 1..{Tunables.MaxChildrenLimit}, not {max}";
         }
         if (Exec && Model != ServerModel.Fork) return $"--exec does not apply to {design}: it is a variant of {ModelOption(ServerModel.Fork)} (UNP 4.7)";
-        if (IdleTimeoutSeconds is < 0 or > MaxIdleTimeoutSeconds) return $"--idle-timeout must be 0..{MaxIdleTimeoutSeconds} seconds, not {IdleTimeoutSeconds}";
+        if (IdleTimeoutSeconds is < 0 or > Tunables.MaxIdleTimeoutSeconds) return $"--idle-timeout must be 0..{Tunables.MaxIdleTimeoutSeconds} seconds, not {IdleTimeoutSeconds}";
         if (KeepaliveSeconds is < 0 or > LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{LibC.MAX_TCP_KEEPIDLE} seconds, not {KeepaliveSeconds}";
         if (User is { Length: 0 }) return "--user must name a user";
         if (LogFile is { Length: 0 }) return "--log must name a file";
