@@ -62,22 +62,15 @@ public static class ServerModels
 
     public static string Name(ServerModel model) => Array.Find(Names, n => n.Model == model).Name;
 
-    /// <summary>The model called name, if this build has it (ServerDesign.IsAvailable).</summary>
     public static bool TryParse(string name, out ServerModel model)
     {
-        foreach (var (n, m) in Names)
-        {
-            if (n != name || !Designs.ServerDesign.IsAvailable(m)) continue;
-            model = m;
-            return true;
-        }
-        model = default;
-        return false;
+        int i = Array.FindIndex(Names, n => n.Name == name);
+        model = i >= 0 ? Names[i].Model : default;
+        return i >= 0;
     }
 
-    /// <summary>Every name this build accepts, for the usage line: "fork, prefork, ...".</summary>
-    public static string Available
-        => string.Join(", ", Names.Where(n => Designs.ServerDesign.IsAvailable(n.Model)).Select(n => n.Name));
+    /// <summary>Every name, for the usage line: "iterative, fork, ...".</summary>
+    public static string Available => string.Join(", ", Names.Select(n => n.Name));
 }
 
 /// <summary>

@@ -6,8 +6,7 @@ namespace UnpServers.Server.Designs;
 
 public abstract class ServerDesign
 {
-    /// <summary>The design of model, or null when this build has none (ServerModels.TryParse refuses its name).</summary>
-    public static ServerDesign? Create(ServerModel model) => model switch
+    public static ServerDesign For(ServerModel model) => model switch
     {
         ServerModel.Iterative => new Iterative(),
         ServerModel.Fork => new ForkPerConnection(),
@@ -21,13 +20,8 @@ public abstract class ServerDesign
         ServerModel.Select => new Select(),
         ServerModel.Poll => new Poll(),
         ServerModel.Epoll => new Epoll(),
-        _ => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, null),
     };
-
-    public static bool IsAvailable(ServerModel model) => Create(model) != null;
-
-    public static ServerDesign For(ServerModel model)
-        => Create(model) ?? throw new ArgumentOutOfRangeException(nameof(model), model, "no such design in this build");
 
     /// <summary>
     /// After the listener, the log, --user and the signalfd, before "listening on": a forking
