@@ -7,6 +7,7 @@ using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Server.Designs;
+using UnpServers.Services;
 using UnpServers.Unp;
 
 namespace UnpServers.Server;
@@ -47,7 +48,7 @@ public sealed class ServerCore
     public static int Run(ServerOptions options, ConnectionService service)
     {
         // The programs refuse these as usage errors; this is for any other caller.
-        if (options.Check() is string reason)
+        if ((options.Check() ?? CheckService(options, service)) is string reason)
         {
             Log.Error(reason);
             return LibC.EX_USAGE;
@@ -75,6 +76,12 @@ public sealed class ServerCore
             return 1;
         }
     }
+
+    /// <summary>The multiplexers are echo servers (UNP 6.8's str_echo on non-blocking sockets): no other service.</summary>
+    private static string? CheckService(ServerOptions options, ConnectionService service)
+        => ServerModels.EchoOnly(options.Model) && service is not StrEcho
+            ? $"{options.ModelOption(options.Model)} serves echo only (str_echo on non-blocking sockets, UNP 6.8)"
+            : null;
 
     /// <summary>UNP's start-up: listen, open the log, drop privileges, then the design's preparation; "listening on" says it is ready.</summary>
     private void Start()

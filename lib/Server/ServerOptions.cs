@@ -40,11 +40,11 @@ public enum ServerModel
     Prethread,
     /// <summary>UNP 30.12: the main thread accepts and hands the descriptor to N threads.</summary>
     PrethreadMain,
-    /// <summary>UNP 6.8: one process, select() over every client (tcpservselect01).</summary>
+    /// <summary>UNP 6.8: one process, select() over every client (tcpservselect01); echo only.</summary>
     Select,
-    /// <summary>UNP 6.11: one process, poll() over every client (tcpservpoll01).</summary>
+    /// <summary>UNP 6.11: one process, poll() over every client (tcpservpoll01); echo only.</summary>
     Poll,
-    /// <summary>Beyond the book: one process, epoll over every client.</summary>
+    /// <summary>Beyond the book: one process, epoll over every client; echo only.</summary>
     Epoll,
 }
 
@@ -71,6 +71,9 @@ public static class ServerModels
 
     /// <summary>Every name, for the usage line: "iterative, fork, ...".</summary>
     public static string Available => string.Join(", ", Names.Select(n => n.Name));
+
+    /// <summary>The multiplexers (UNP 6.8, 6.11, epoll) are echo servers: str_echo on non-blocking sockets.</summary>
+    public static bool EchoOnly(ServerModel model) => model is ServerModel.Select or ServerModel.Poll or ServerModel.Epoll;
 }
 
 /// <summary>

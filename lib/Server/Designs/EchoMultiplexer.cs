@@ -1,5 +1,5 @@
 // What the one-thread echo servers (select, poll, epoll; UNP 6.8, 6.11) share besides their
-// wait: every client's echo session (they echo, and nothing else),
+// wait: every client's echo session (they echo, and nothing else: ServerModels.EchoOnly),
 // a turn's time-out, accepting into the set, the stats line and the stop that closes them.
 using UnpServers.Unp;
 
