@@ -24,7 +24,7 @@ public abstract class ServerArguments
     public string Reap { get; set; } = "waitpid";
 
     [Option("max-children", Default = Tunables.DefaultMaxChildren,
-        HelpText = "At most N children at once (1..65536); further connections wait in the backlog.")]
+        HelpText = "At most N connections served at once (a child, a thread or a client each; 1..65536); further connections wait in the backlog.")]
     public int MaxChildren { get; set; }
 
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]

@@ -91,7 +91,11 @@ public sealed record ServerOptions
     public ReapMode? ReapOption { get; init; }
     public ReapMode Reap => ReapOption ?? ReapMode.Waitpid;
 
-    /// <summary>--max-children as given, or null: not given.</summary>
+    /// <summary>
+    /// --max-children as given, or null: not given. In every design that takes it, the
+    /// connections served at once (accepted and not yet closed: a child, a thread or a client
+    /// each); at the limit the server stops accepting and the rest wait in the backlog.
+    /// </summary>
     public int? MaxChildrenOption { get; init; }
     public int MaxChildren => MaxChildrenOption ?? Tunables.DefaultMaxChildren;
 
