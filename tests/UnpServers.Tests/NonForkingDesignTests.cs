@@ -40,7 +40,7 @@ public class NonForkingDesignTests(string design)
         _server.Signal(LibC.SIGUSR1);
         Assert.That(Wait.Until(() => _server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
         string stats = _server.LogLines().Last(l => l.StartsWith("stats: "));
-        Assert.That(stats, Does.Match(@"^stats: accepted \d+, active [1-9]\d*, reaped 0, peak active [1-9]\d*, fork failures 0, log lines lost 0$"));
+        Assert.That(stats, Does.Match(@"^stats: accepted \d+, active [1-9]\d*, peak active [1-9]\d*, log lines lost 0$"), "no children: no reaped nor fork failures");
         _server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
     }
 
