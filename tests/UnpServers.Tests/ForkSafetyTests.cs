@@ -12,7 +12,7 @@ public class ForkSafetyTests
     public void TheChildPathAllocatesZeroBytes()
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1"],
-            new Dictionary<string, string> { [ChildMain.ReportAllocationsVariable] = "1" });
+            new Dictionary<string, string> { [AllocationReport.Variable] = "1" });
         EchoClient.RoundTrip(server.Port, new byte[100_000]);          // echo, then EOF
         using (var s = EchoClient.Connect(server.Port))                 // reset by the client
         {
