@@ -44,7 +44,7 @@ public sealed class Children
             int err = Errno.Last;
             if (err == LibC.ESRCH) // --reap ignore: exited and reaped already
             {
-                Reaper.ReapedByKernel();
+                Vanished();
                 return;
             }
             Log.Error(Log.Line().Add("pidfd_open error: "u8).AddErrno(err));
@@ -52,11 +52,21 @@ public sealed class Children
         else if (_mode == ReapMode.Ignore && Reaper.HasVanished(pid, -1))
         {
             LibC.close(pidfd); // reaped by the kernel before pidfd_open: that pid is no longer our child's
-            Reaper.ReapedByKernel();
+            Vanished();
             return;
         }
         Table.Add(pid, pidfd);
         _stats.PeakActive = Math.Max(_stats.PeakActive, Table.Running);
+    }
+
+    /// <summary>
+    /// A child gone before it was tracked (the parent was not scheduled between fork and
+    /// pidfd_open): it still ran beside the others, so it counts towards the peak.
+    /// </summary>
+    private void Vanished()
+    {
+        _stats.PeakActive = Math.Max(_stats.PeakActive, Table.Running + 1);
+        Reaper.ReapedByKernel();
     }
 
     /// <summary>
