@@ -26,8 +26,8 @@ public partial class DaytimeTests
     /// <summary>What nc would show: the raw bytes up to the server's FIN.</summary>
     private static string RawReply(int port)
     {
-        using var s = EchoClient.Connect(port);
-        return Encoding.ASCII.GetString(EchoClient.ReadToEnd(s));
+        using var s = Loopback.Connect(port);
+        return Encoding.ASCII.GetString(TestSocket.ReadToEnd(s));
     }
 
     [TestCase("iterative")]

@@ -149,7 +149,7 @@ public class ErrorTests
         var lower = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={lowestFree}:"]);
         Assert.That(lower.ExitCode, Is.EqualTo(0), lower.StdErr);
 
-        using var s = EchoClient.Connect(server.Port); // completed by the kernel, waiting in the backlog
+        using var s = Loopback.Connect(server.Port); // completed by the kernel, waiting in the backlog
         s.Send("waited\n"u8);
         server.WaitForLog(new(@"^accept error: Too many open files \(EMFILE\)$"), 5000);
         long first = Environment.TickCount64;
@@ -162,9 +162,9 @@ public class ErrorTests
 
         var raise = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={soft}:"]);
         Assert.That(raise.ExitCode, Is.EqualTo(0), raise.StdErr);
-        Assert.That(EchoClient.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting connection is served");
-        using var next = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+        Assert.That(TestSocket.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting connection is served");
+        using var next = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(next, "next"), Is.EqualTo("next\n"));
         Assert.That(server.CountLog(new(@"^connection from ")), Is.EqualTo(2), server.Log);
     }
 }

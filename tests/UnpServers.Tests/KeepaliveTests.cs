@@ -57,8 +57,8 @@ public class KeepaliveTests
     private static Options ServerSide(params string[] args)
     {
         using var server = ServerProcess.StartEcho(args);
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "hello"), Is.EqualTo("hello\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "hello"), Is.EqualTo("hello\n"));
         int clientPort = ((IPEndPoint)s.LocalEndPoint!).Port;
         Options? found = null;
         Assert.That(Wait.Until(() => server.Children().Any(c => (found = SocketOf(c, clientPort, peer: true)) != null), 5000),
