@@ -22,6 +22,16 @@ public static class Loopback
         return s;
     }
 
+    /// <summary>A socket listening on 127.0.0.1, on a port the kernel chose: the test plays the server.</summary>
+    public static Socket Listen(out int port)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        return listener;
+    }
+
     /// <summary>A port free now, for a program started on a port of the caller's choosing.</summary>
     public static int FreePort()
     {

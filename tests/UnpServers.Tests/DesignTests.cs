@@ -1,8 +1,4 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 

@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using UnpServers.Child;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 

@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using UnpServers.Child;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 

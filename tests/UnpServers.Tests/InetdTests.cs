@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>--inetd under real super-servers (socat, tcpserver) that accept and exec our program per connection.</summary>

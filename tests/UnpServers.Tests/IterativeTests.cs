@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using UnpServers.Interop;
 using sockaddr_storage = Tmds.Linux.sockaddr_storage;
-using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;
@@ -81,10 +77,7 @@ public class KeepaliveTests
     [Test]
     public void EchocliSetsKeepaliveOnItsSocket()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = Loopback.Listen(out int port);
         using var cli = ClientProcess.Start("echocli", "127.0.0.1", "--port", port.ToString(), "--keepalive", "30");
         using var accepted = listener.Accept();
         // The socket exists at connect(); the options follow at once: poll for them, not for the socket.

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;

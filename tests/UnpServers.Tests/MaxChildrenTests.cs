@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>--max-children: at the limit, connections wait in the backlog; none is refused.</summary>

@@ -1,8 +1,3 @@
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -11,47 +6,39 @@ namespace UnpServers.Tests;
 /// stopping only itself, the signals, the log, and what ps shows (named threads, no children).
 /// </summary>
 [TestFixtureSource(typeof(DesignTests), nameof(DesignTests.NonForking))]
-public class NonForkingDesignTests(string design)
+public class NonForkingDesignTests(string design) : SharedEchoServer("--model", design)
 {
-    private ServerProcess _server = null!;
-
-    [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho("--model", design);
-
-    [OneTimeTearDown]
-    public void StopServer() => _server.Dispose();
-
     [Test]
     public void AClientThatNeverReadsDoesNotStopTheOthers()
     {
-        using Socket hog = NeverReader(_server.Port);
-        using var other = Loopback.Connect(_server.Port, timeoutMs: 5000);
+        using Socket hog = NeverReader(Server.Port);
+        using var other = Loopback.Connect(Server.Port, timeoutMs: 5000);
         Assert.That(TestSocket.Line(other, "still served"), Is.EqualTo("still served\n"));
-        using var fresh = Loopback.Connect(_server.Port, timeoutMs: 5000);
+        using var fresh = Loopback.Connect(Server.Port, timeoutMs: 5000);
         Assert.That(TestSocket.Line(fresh, "and new ones"), Is.EqualTo("and new ones\n"));
     }
 
     [Test]
     public void UsrOneLogsTheStatsLineWithTheActiveConnections()
     {
-        using var held = Loopback.Connect(_server.Port);
+        using var held = Loopback.Connect(Server.Port);
         TestSocket.Line(held, "held");
-        int before = _server.CountLog(new("^stats: "));
-        _server.Signal(LibC.SIGUSR1);
-        Assert.That(Wait.Until(() => _server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
-        string stats = _server.LogLines().Last(l => l.StartsWith("stats: "));
+        int before = Server.CountLog(new("^stats: "));
+        Server.Signal(LibC.SIGUSR1);
+        Assert.That(Wait.Until(() => Server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
+        string stats = Server.LogLines().Last(l => l.StartsWith("stats: "));
         Assert.That(stats, Does.Match(@"^stats: accepted \d+, active [1-9]\d*, reaped 0, peak active [1-9]\d*, fork failures 0, log lines lost 0$"));
-        _server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
+        Server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
     }
 
     [Test]
     public void EveryThreadKeepsTheHandledSignalsBlocked()
     {
-        using var held = Loopback.Connect(_server.Port);
+        using var held = Loopback.Connect(Server.Port);
         TestSocket.Line(held, "held"); // the thread design has a connection thread now
         ulong handled = 0;
         foreach (int sig in (int[])[LibC.SIGHUP, LibC.SIGINT, LibC.SIGUSR1, LibC.SIGTERM, LibC.SIGCHLD]) handled |= 1UL << (sig - 1);
-        var tasks = Directory.GetDirectories($"/proc/{_server.Pid}/task");
+        var tasks = Directory.GetDirectories($"/proc/{Server.Pid}/task");
         Assert.That(tasks, Is.Not.Empty);
         foreach (string task in tasks)
         {
@@ -67,10 +54,10 @@ public class NonForkingDesignTests(string design)
     [Test]
     public void PsShowsTheDesign()
     {
-        using var held = Loopback.Connect(_server.Port);
+        using var held = Loopback.Connect(Server.Port);
         TestSocket.Line(held, "held");
         string[] comms = [];
-        bool Shows(Func<string[], bool> what) => Wait.Until(() => what(comms = ThreadNames(_server.Pid)), 5000);
+        bool Shows(Func<string[], bool> what) => Wait.Until(() => what(comms = ThreadNames(Server.Pid)), 5000);
         switch (design)
         {
             case "thread":
@@ -87,7 +74,7 @@ public class NonForkingDesignTests(string design)
                 Assert.That(Shows(c => c.Count(n => n == "echosrv") == 1 && !c.Any(n => n.StartsWith("echo ") || n.StartsWith("worker"))), Is.True, string.Join(", ", comms));
                 break;
         }
-        Assert.That(ProcFs.Children(_server.Pid), Is.Empty, "no child processes");
+        Assert.That(ProcFs.Children(Server.Pid), Is.Empty, "no child processes");
     }
 
     private static string[] ThreadNames(int pid)

@@ -1,6 +1,3 @@
-using System.Net;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>Who connected, logged once, even when the client resets before anyone asks getpeername().</summary>

@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>UNP 5.8-5.10: five clients close at the same moment.</summary>

@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>UNP 5.12-5.16: killing a child, SIGPIPE, stopping the server; and SIGHUP, SIGUSR1.</summary>

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;
@@ -90,10 +85,7 @@ public partial class StartupTests
             File.Delete(rotated);
         }
 
-        server.Signal(LibC.SIGTERM);
-        Assert.That(server.WaitForExit(5000), Is.EqualTo(0), server.Log);
-        Assert.That(server.LogLines(), Does.Contain("received SIGTERM, stopping"));
-        Assert.That(server.LogLines()[^1], Is.EqualTo("stopped"));
+        server.StopsOn(LibC.SIGTERM, "SIGTERM");
     }
 
     [TestCaseSource(nameof(ServerModes))]
@@ -101,10 +93,7 @@ public partial class StartupTests
     {
         using var server = ServerProcess.Start(program, Words(args));
         Served(program, server.Port);
-        server.Signal(LibC.SIGINT);
-        Assert.That(server.WaitForExit(5000), Is.EqualTo(0), server.Log);
-        Assert.That(server.LogLines(), Does.Contain("received SIGINT, stopping"));
-        Assert.That(server.LogLines()[^1], Is.EqualTo("stopped"));
+        server.StopsOn(LibC.SIGINT, "SIGINT");
     }
 
     [TestCaseSource(nameof(ServerModes))]

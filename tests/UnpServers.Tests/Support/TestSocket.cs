@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace UnpServers.Tests.Support;
 
 /// <summary>
