@@ -32,17 +32,19 @@ netns_setup() {
     run ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_S" netns "$NS_S"
     run ip -n "$NS_C" addr add "$IP_C/24" dev "$VETH_C"
     run ip -n "$NS_S" addr add "$IP_S/24" dev "$VETH_S"
-    local ns
+    # Only inside the lab's hosts: give up on an unanswered segment after about 3 s
+    # (tcp_retries2 3: RTO 0.2 + 0.4 + 0.8 + 1.6 s), not the 15 minutes of the default (UNP 5.14).
+    # UNP_LAB_TCP_RETRIES2=15 shows the default's wait, and gives a test a window that stays open.
+    local ns retries2=${UNP_LAB_TCP_RETRIES2:-3}
+    [[ $retries2 =~ ^([0-9]|1[0-5])$ ]] || fail "UNP_LAB_TCP_RETRIES2=$retries2: not a number from 0 to 15"
     for ns in "$NS_C" "$NS_S"; do
         run ip -n "$ns" link set lo up
-        # Only inside the lab's hosts: give up on an unanswered segment after about 3 s
-        # (tcp_retries2 3: RTO 0.2 + 0.4 + 0.8 + 1.6 s), not the 15 minutes of the default.
-        run ip netns exec "$ns" sysctl -qw net.ipv4.tcp_retries2=3
+        run ip netns exec "$ns" sysctl -qw net.ipv4.tcp_retries2="$retries2"
     done
     run ip -n "$NS_C" link set "$VETH_C" up
     run ip -n "$NS_S" link set "$VETH_S" up
     note "Two hosts: client $IP_C (netns $NS_C, $VETH_C) and server $IP_S (netns $NS_S, $VETH_S), joined by a veth pair;"
-    note "net.ipv4.tcp_retries2=3 inside them only, so an unanswered segment is given up after seconds."
+    note "net.ipv4.tcp_retries2=$retries2 inside them only, so an unanswered segment is given up after seconds."
 }
 
 # start_server_on_host [program] [args...]: on the server host, port 9877 (the host is ours).

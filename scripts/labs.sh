@@ -9,36 +9,53 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 labs=${LAB_DIR:-labs}
 
-header() { head -n 15 "$labs/$1.sh" | sed -n "s/^# $2: *//p" | head -n 1; }
+# lab_header NAME: sets unp and needs (the "# unp:" and "# needs:" lines among the first 15) and
+# what (what the lab shows: the first comment line after the shebang that is neither), with
+# bash's own read: a process per field made `unp-lab --list` take seconds on a busy machine.
+lab_header() {
+    local line n=0
+    unp="" needs="" what=""
+    while IFS= read -r line; do
+        n=$((n + 1))
+        [ $n -eq 1 ] && continue
+        case $line in
+        "# unp:"*) [ $n -gt 15 ] || [ -n "$unp" ] || trim unp "${line#"# unp:"}" ;;
+        "# needs:"*) [ $n -gt 15 ] || [ -n "$needs" ] || trim needs "${line#"# needs:"}" ;;
+        "#"*) [ -n "$what" ] || trim what "${line#"#"}" ;;
+        esac
+        [ $n -lt 15 ] || [ -z "$what" ] || break
+    done < "$labs/$1.sh"
+}
+# trim VAR TEXT: VAR=TEXT without its leading blanks.
+trim() { printf -v "$1" '%s' "${2#"${2%%[! ]*}"}"; }
 
 list() {
-    local f name unp
+    local f name unp needs what
     for f in "$labs"/*.sh; do
-        name=$(basename "$f" .sh)
+        name=${f##*/} name=${name%.sh}
         [ "$name" = lib ] && continue
-        unp=$(header "$name" unp)
+        lab_header "$name"
         # startup first: every other lab builds on the picture it shows (UNP 5.6), though
         # backlog (UNP 4.5) comes earlier in the book. A lab without a "# unp:" line comes last.
         if [ "$name" = startup ]; then printf '0 0 %s\n' "$name"
         elif [ -n "$unp" ]; then printf '1 %s %s\n' "${unp%%[!0-9.]*}" "$name"
         else printf '2 0 %s\n' "$name"; fi
-    done | sort -k1,1n -k2,2V -k3,3 | awk '{print $3}'
+    done | sort -k1,1n -k2,2V -k3,3 | { while read -r _ _ name; do printf '%s\n' "$name"; done; }
 }
 
 case ${1:-list} in
 list) list ;;
 help)
     for name in $(list); do
-        # what the lab shows: the first comment line after the shebang that is not a "# unp:" or
-        # "# needs:" line, wherever those are
-        what=$(awk 'NR == 1 || /^# (unp|needs):/ { next } /^#/ { sub(/^# */, ""); print; exit }' "$labs/$name.sh")
-        printf '  %-35s UNP %-9s %s\n' "${2:-make lab-}$name" "$(header "$name" unp)" "$what"
+        lab_header "$name"
+        printf '  %-35s UNP %-9s %s\n' "${2:-make lab-}$name" "$unp" "$what"
     done ;;
-needs) for name in lib $(list); do head -n 15 "$labs/$name.sh" | sed -n 's/^# needs: *//p'; done | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; echo ;;
+needs) for name in lib $(list); do lab_header "$name"; printf '%s\n' $needs; done | sort -u | tr '\n' ' '; echo ;;
 run)
     passed=() failed=() skipped=()
     for name in $(list); do
-        echo "################ lab $name (UNP $(header "$name" unp))"
+        lab_header "$name"
+        echo "################ lab $name (UNP $unp)"
         bash "$labs/$name.sh"
         case $? in
         0) passed+=("$name") ;;

@@ -40,20 +40,23 @@ public static class Addresses
     /// <summary>The IPv6 wildcard address :: with a port, for a dual-stack listener.</summary>
     public static sockaddr_storage In6Any(int port, out uint len)
     {
-        sockaddr_storage ss = default;
-        ss.ss_family = LibC.AF_INET6;
-        BinaryPrimitives.WriteUInt16BigEndian(WritableBytes(ref ss)[2..4], (ushort)port);
         len = 28; // sizeof(struct sockaddr_in6)
-        return ss;
+        return Any(LibC.AF_INET6, port);
     }
 
     /// <summary>The IPv4 wildcard address 0.0.0.0 with a port.</summary>
     public static sockaddr_storage InAny(int port, out uint len)
     {
-        sockaddr_storage ss = default;
-        ss.ss_family = LibC.AF_INET;
-        BinaryPrimitives.WriteUInt16BigEndian(WritableBytes(ref ss)[2..4], (ushort)port);
         len = 16; // sizeof(struct sockaddr_in)
+        return Any(LibC.AF_INET, port);
+    }
+
+    /// <summary>The wildcard address of family, all zeros but the family and the port (sin_port and sin6_port are both at offset 2).</summary>
+    private static sockaddr_storage Any(int family, int port)
+    {
+        sockaddr_storage ss = default;
+        ss.ss_family = family;
+        BinaryPrimitives.WriteUInt16BigEndian(WritableBytes(ref ss)[2..4], (ushort)port);
         return ss;
     }
 }

@@ -1,16 +1,7 @@
 // UNP 1.2, 4.8: the daytime server's reply, the time as ctime(3) prints it, in local time.
-//
-// A child may not call ctime_r or localtime_r. In glibc both end in __tz_convert (time/tzset.c),
-// which takes tzset_lock on every call, localtime_r's and gmtime_r's included, and fork() does
-// not reset that lock (posix/fork.c resets malloc's, stdio's, the loader's and NSS's locks in the
-// child, not the time zone's): a child forked while another thread of the parent held it would
-// wait for it for ever. Calling tzset() in the parent first does not help, since localtime_r
-// still locks. So the parent reads the zone (tzset, which also sees a changed TZ or
-// /etc/localtime, then localtime_r's tm_gmtoff) before each connection it serves or forks a child
-// for (ServerCore.Accept, when ConnectionService.UsesLocalTime), and the child adds that offset
-// to time() and formats the text itself: no lock, no libc time function but time(). The offset is
-// the one of the moment of accept(): a daylight-saving change in the microseconds between the
-// accept and the child's time() is the only thing it can miss.
+// A child may not call ctime_r or localtime_r: glibc takes tzset_lock in them, which fork() does
+// not reset. So the parent reads the zone's offset before each connection (ReadZone) and the
+// child formats time() plus that offset itself (docs/design-notes.md, "The daytime child's clock").
 using UnpServers.Interop;
 
 namespace UnpServers.Unp;

@@ -1,13 +1,11 @@
 // UNP lib/error.c, for processes that fork: each message is built in a fixed buffer and
 // written with one write(2), so lines from the parent and its children never interleave
 // (O_APPEND, under PIPE_BUF bytes) and a forked child logs without allocating.
-using System.Buffers;
-using System.Text.Unicode;
 using UnpServers.Interop;
 
 namespace UnpServers.Unp;
 
-public static class Log
+public static partial class Log
 {
     /// <summary>Where information lines go: stdout, or the --log file.</summary>
     public static int InfoFd { get; set; } = Stdio.Out;
@@ -138,68 +136,6 @@ public static class Log
         return 0;
     }
 
-    // The relay, for --log with pre-forked children (UNP 30.6-30.9): their lines reach the file
-    // through the parent, as a daemon's reach syslogd. A child writes each line, whole (a line
-    // is under PIPE_BUF, so the pipe takes it in one piece), into a pipe; the parent copies them
-    // to the file before each line of its own and whenever its loop finds the pipe readable.
-    // Only the parent holds the file, so SIGHUP's reopen moves every line at once and no child
-    // keeps a rotated file open. A child that reopened it itself would have to be woken first,
-    // and an idle one waits where nothing wakes it: in accept(), in fcntl(F_SETLKW), in a robust
-    // mutex (glibc restarts its futex wait after a signal).
-    private static int s_relayRead = -1, s_relayWrite = -1;
-    private static byte[] s_relayBuffer = [];
-
-    /// <summary>The relay's end the parent reads, to poll; -1 when there is none.</summary>
-    public static int RelayFd => s_relayRead;
-
-    /// <summary>
-    /// In the parent, with --log, before it forks its pre-forked children: the pipe their lines
-    /// will come through. False with errno if pipe2 fails (the children then write the file).
-    /// </summary>
-    [BeforeFork]
-    public static bool StartRelay()
-    {
-        if (FileFd < 0 || s_relayRead >= 0) return true;
-        if (LibC.pipe2(out int r, out int w, LibC.O_CLOEXEC) < 0) return false;
-        LibC.fcntl(r, LibC.F_SETFL, LibC.O_NONBLOCK);
-        // Room for a burst of lines while the parent is busy (1 MiB is pipe-max-size's default);
-        // a buffer as large as the pipe reads everything in it, whole lines only.
-        LibC.fcntl(w, LibC.F_SETPIPE_SZ, 1 << 20);
-        int size = LibC.fcntl(w, LibC.F_GETPIPE_SZ, 0);
-        s_relayBuffer = new byte[size > 0 ? size : 65536];
-        (s_relayRead, s_relayWrite) = (r, w);
-        return true;
-    }
-
-    /// <summary>
-    /// In a pre-forked child, first thing (signals still blocked), before the prologue keeps
-    /// FileFd and closes the rest: the log's descriptor becomes the relay's pipe, and the file
-    /// is closed.
-    /// </summary>
-    public static void UseRelay()
-    {
-        if (s_relayWrite < 0) return;
-        LibC.dup2(s_relayWrite, FileFd); // every line of this child now goes into the pipe
-        LibC.close(s_relayRead);
-        LibC.close(s_relayWrite);
-        s_relayRead = s_relayWrite = -1;
-    }
-
-    /// <summary>In the parent: copies to the file what the children have written into the relay. Allocation-free.</summary>
-    public static void DrainRelay()
-    {
-        if (s_relayRead < 0) return;
-        for (;;)
-        {
-            nint n = LibC.read(s_relayRead, s_relayBuffer);
-            if (n < 0 && Errno.Last == LibC.EINTR) continue;
-            if (n <= 0) return; // EAGAIN: empty
-            ReadOnlySpan<byte> lines = s_relayBuffer.AsSpan(0, (int)n);
-            WriteLines(FileFd, lines, lines.Count((byte)'\n'));
-            if (n < s_relayBuffer.Length) return;
-        }
-    }
-
     /// <param name="path">NUL-terminated.</param>
     public static int OpenAppend(ReadOnlySpan<byte> path)
         => LibC.open(path, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
@@ -210,90 +146,4 @@ public static class Log
         Error(Line().Add(what).AddErrno(errnum));
         return 1;
     }
-}
-
-/// <summary>
-/// A line being built in a fixed buffer. A line too long for it is cut, at a character
-/// boundary, and ends with " [cut]": it never overflows and is never dropped.
-/// </summary>
-public sealed class LogLine
-{
-    private static ReadOnlySpan<byte> CutMarker => " [cut]"u8;
-
-    private readonly byte[] _buf;
-    private int _len;
-
-    [BeforeFork]
-    public LogLine(int capacity) => _buf = new byte[capacity];
-    private bool _cut;
-
-    // Room left for text: the marker and the newline always fit after it.
-    private int Room => _buf.Length - CutMarker.Length - 1 - _len;
-
-    public LogLine Clear()
-    {
-        _len = 0;
-        _cut = false;
-        return this;
-    }
-
-    public LogLine Add(scoped ReadOnlySpan<byte> text)
-    {
-        if (_cut) return this;
-        int n = text.Length;
-        if (n > Room)
-        {
-            n = Room;
-            while (n > 0 && (text[n] & 0xC0) == 0x80) n--; // not inside a UTF-8 sequence
-            _cut = true;
-        }
-        text[..n].CopyTo(_buf.AsSpan(_len));
-        _len += n;
-        return this;
-    }
-
-    public LogLine Add(long value)
-    {
-        Span<byte> digits = stackalloc byte[20];
-        int i = digits.Length;
-        bool negative = value < 0;
-        ulong v = negative ? (ulong)(-(value + 1)) + 1 : (ulong)value;
-        do
-        {
-            digits[--i] = (byte)('0' + (int)(v % 10));
-            v /= 10;
-        } while (v != 0);
-        if (negative) digits[--i] = (byte)'-';
-        return Add(digits[i..]);
-    }
-
-    /// <summary>"Connection reset by peer (ECONNRESET)"</summary>
-    public LogLine AddErrno(int errnum) => Add(Errno.Text(errnum));
-
-    /// <summary>Encodes straight into the buffer, as much as fits, whole characters only.</summary>
-    public LogLine Add(string text)
-    {
-        if (_cut) return this;
-        if (Utf8.FromUtf16(text, _buf.AsSpan(_len, Room), out _, out int written) == OperationStatus.DestinationTooSmall)
-            _cut = true;
-        _len += written;
-        return this;
-    }
-
-    public void WriteTo(int fd) => Log.Write(fd, Terminated());
-
-    /// <summary>The line as written: the text, the marker if it was cut, and the newline.</summary>
-    internal ReadOnlySpan<byte> Terminated()
-    {
-        int len = _len;
-        if (_cut)
-        {
-            CutMarker.CopyTo(_buf.AsSpan(len));
-            len += CutMarker.Length;
-        }
-        _buf[len++] = (byte)'\n';
-        return _buf.AsSpan(0, len);
-    }
-
-    public ReadOnlySpan<byte> Text => _buf.AsSpan(0, _len);
 }

@@ -15,7 +15,7 @@ public abstract class ServerArguments
     [Option('b', "bind", HelpText = "Address or host name to listen on (default: every address, IPv6 and IPv4).")]
     public string? Bind { get; set; }
 
-    [Option("backlog", Default = ServerOptions.DefaultBacklog,
+    [Option("backlog", Default = Tunables.DefaultBacklog,
         HelpText = "listen() backlog (UNP 4.5); the LISTENQ environment variable, when set, overrides it, as in UNP's Listen.")]
     public int Backlog { get; set; }
 
@@ -23,8 +23,8 @@ public abstract class ServerArguments
         HelpText = "How children are collected: waitpid (tcpserv04), wait (tcpserv03: zombies can remain), none (tcpserv01: zombies pile up), ignore (the kernel reaps).")]
     public string Reap { get; set; } = "waitpid";
 
-    [Option("max-children", Default = ServerOptions.DefaultMaxChildren,
-        HelpText = "At most N children at once (1..65536); further connections wait in the backlog.")]
+    [Option("max-children", Default = Tunables.DefaultMaxChildren,
+        HelpText = "At most N connections served at once (a child, a thread or a client each; 1..65536); further connections wait in the backlog.")]
     public int MaxChildren { get; set; }
 
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]

@@ -12,19 +12,13 @@ public static class ManyConnections
     /// <summary>The most connections -n opens: each is a descriptor here and a child there.</summary>
     public const int Max = 10000;
 
-    /// <summary>
-    /// A connect that has no answer after this long lost its SYN: the server's accept queue is
-    /// full (backlog + what --max-children serves), and the kernel would send it again only a
-    /// second later, then 3, 7, 15 s... On loopback an answer takes microseconds.
-    /// </summary>
-    private const int StallMs = 100;
-    private const int MaxStallMs = 3200;
-
-    /// <summary>Give up a connection after this long, about as the kernel does (tcp_syn_retries 6).</summary>
-    private const int ConnectTimeoutMs = 127000;
-
     public static int Run(string host, int port, int count)
     {
+        // A connect that has no answer after StallMs lost its SYN: the server's accept queue is
+        // full (backlog + what --max-children serves), and the kernel would send it again only a
+        // second later, then 3, 7, 15 s... On loopback an answer takes microseconds.
+        const int StallMs = 100, MaxStallMs = 3200;
+        const int ConnectTimeoutMs = 127000; // give up as the kernel does (tcp_syn_retries 6)
         var fds = new int[count];
         fds[0] = TcpConnect.Open(host, port); // tcp_connect: the address that answers is the one for the rest
         sockaddr_storage server = default;

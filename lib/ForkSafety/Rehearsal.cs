@@ -1,8 +1,6 @@
-// Fork-safety R4 under Native AOT: nothing is compiled at run time, but a forked child must
-// still meet nothing for the first time. Before its first fork the parent runs every static
-// constructor of the child's assembly, then takes each turn a child takes, on socketpairs,
-// error paths included. It is bounded: its time-outs are its own (milliseconds), never
-// --idle-timeout's, and it runs with TERM and INT waiting in the signalfd.
+// Fork-safety R4 (docs/fork-safety.md): a forked child must meet nothing for the first time
+// (a static constructor, a first call). Before the first fork the parent runs every static
+// constructor of the child's assembly and takes each turn a child takes, error paths included.
 using System.Runtime.CompilerServices;
 using UnpServers.Child;
 using UnpServers.Interop;
@@ -35,9 +33,7 @@ public static class Rehearsal
                 ServeCases(service);
                 if (loop != null) LoopCases(service, loop);
             }
-            // The diagnostic line of ChildMain.
-            Log.Info(Log.Line().Add("child "u8).Add(LibC.getpid()).Add(" allocated "u8)
-                               .Add(GC.GetAllocatedBytesForCurrentThread()).Add(" bytes"u8));
+            AllocationReport.End(AllocationReport.Start());
         }
         finally
         {

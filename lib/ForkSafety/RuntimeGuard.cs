@@ -1,8 +1,6 @@
-// Fork-safety R1, start-up: the runtime's threads must be born with the server's signals
-// blocked, and the finalizer thread starts before Main. The mask survives execve(), so the
-// server blocks them and re-executes itself once, as the first thing its Main does (about
-// 2 ms under Native AOT). The re-exec also pins the GC settings that decide the runtime's
-// threads, whatever the user's environment says. docs/fork-safety.md has the whole story.
+// Fork-safety R1 (docs/fork-safety.md): the runtime's threads must be born with the server's
+// signals blocked, and the finalizer starts before Main; a mask survives execve(), so Main
+// blocks them and re-executes itself once, pinning the GC settings that make runtime threads.
 using System.Globalization;
 using System.Text;
 using UnpServers.Interop;
@@ -12,16 +10,10 @@ namespace UnpServers.ForkSafety;
 
 public static class RuntimeGuard
 {
-    /// <summary>
-    /// The signals the server receives as data through signalfd (R2). They must be blocked in
-    /// every thread, or a runtime thread would take them with the default action.
-    /// </summary>
+    /// <summary>The signals the server reads through its signalfd (R2), blocked in every thread.</summary>
     public static readonly int[] HandledSignals = [LibC.SIGCHLD, LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGUSR1];
 
-    /// <summary>
-    /// Workstation, non-concurrent GC: no GC thread besides the one that allocates. The project
-    /// file says so, but the environment (DOTNET_gcServer=1) would override it.
-    /// </summary>
+    /// <summary>No GC thread: the project file says so, but the environment would override it.</summary>
     public static readonly (string Name, string Value)[] RequiredEnvironment =
     [
         ("DOTNET_gcServer", "0"),
@@ -32,9 +24,8 @@ public static class RuntimeGuard
     private static readonly string[] ConfigPrefixes = ["DOTNET_", "COMPlus_"];
 
     /// <summary>
-    /// "PID,MASK": set by the re-exec (execve keeps the pid), with the signal mask the server was
-    /// started with (hex, signals 1-64), which its children get back (R3). A process that finds
-    /// its own pid there has re-executed already; one inherited from another process does not count.
+    /// "PID,MASK": set by the re-exec (execve keeps the pid) with the start-up mask in hex, which
+    /// the children get back (R3). Only our own pid there means "re-executed already".
     /// </summary>
     private const string ReexecMarker = "UNPSERVERS_REEXEC";
 
@@ -44,11 +35,8 @@ public static class RuntimeGuard
     public static sigset_t StartMask;
 
     /// <summary>
-    /// The first line of a server's Main. Every mode that handles signals goes through R1
-    /// (the iterative one too: without the mask a runtime thread takes SIGUSR1 and dies of
-    /// it); --inetd serves one connection with default signal actions and is left alone.
-    /// Returns in a runtime that is fork-safe, with SIGTERM and SIGINT deliverable to the
-    /// main thread with their default action until the signalfd takes them over.
+    /// The first line of a server's Main, in every mode but --inetd (default signal actions,
+    /// one connection): the iterative server too, or a runtime thread dies of SIGUSR1.
     /// </summary>
     public static void Start(string[] args)
     {
@@ -65,10 +53,7 @@ public static class RuntimeGuard
         }
     }
 
-    /// <summary>
-    /// Returns when the runtime is fork-safe; otherwise blocks the handled signals and
-    /// replaces the process with a fresh copy of itself that is.
-    /// </summary>
+    /// <summary>Returns in a fork-safe runtime; otherwise blocks the handled signals and re-executes.</summary>
     public static void EnsureForkSafeRuntime()
     {
         if (s_forkSafe) return;
@@ -112,12 +97,9 @@ public static class RuntimeGuard
     }
 
     /// <summary>
-    /// After the re-exec every handled signal is blocked, but the signalfd that reads them
-    /// comes only after listen() and the --log open, which can block (a FIFO nobody reads).
-    /// Until then SIGTERM and SIGINT keep their default action in the main thread, so they
-    /// still end a stuck start-up. The runtime's threads keep them blocked (R1), so the kernel
-    /// can only deliver them here; SignalQueue.Open blocks them again, and one that arrives
-    /// after that waits in the signalfd.
+    /// Until the signalfd (after listen() and the --log open, which can block on a FIFO), TERM
+    /// and INT take their default action in the main thread, the one that has them unblocked,
+    /// so they still end a stuck start-up; SignalQueue.Open blocks them again.
     /// </summary>
     private static void AllowStopDuringStartup()
     {

@@ -5,8 +5,14 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server;
 
-public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats)
+public sealed class Reaper(ReapMode mode, ChildTable children)
 {
+    /// <summary>Children collected (by the kernel, in --reap ignore), for the stats line.</summary>
+    public long Reaped { get; private set; }
+
+    /// <summary>--reap ignore: a child gone before it was tracked.</summary>
+    public void ReapedByKernel() => Reaped++;
+
     /// <summary>--reap ignore: SA_NOCLDWAIT makes the kernel reap. SIGCHLD still arrives, so the table stays right.</summary>
     public void Install()
     {
@@ -46,7 +52,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     /// --reap ignore only: how often to look for children the kernel reaped. SIGCHLD can
     /// arrive before the kernel has released the child, and no second one follows.
     /// </summary>
-    public int PollIntervalMs => mode == ReapMode.Ignore && children.Count > 0 ? 100 : -1;
+    public int PollIntervalMs => mode == ReapMode.Ignore && children.Count > 0 ? Tunables.VanishedPollMs : -1;
 
     /// <summary>Called when the main loop's poll() times out, and before a stats line; forgets vanished children in --reap ignore.</summary>
     public void Poll()
@@ -72,7 +78,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     private void Collected(int pid, int status)
     {
         if (!children.Remove(pid)) return;
-        stats.Reaped++;
+        Reaped++;
         OnCollected?.Invoke(pid, status);
         LogLine line = Log.Line().Add("child "u8).Add(pid);
         if (LibC.WIFEXITED(status))
@@ -108,7 +114,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
     {
         for (int i = children.Count - 1; i >= 0; i--)
         {
-            if (HasVanished(children.Pid(i), children.Pidfd(i)) && children.Remove(children.Pid(i))) stats.Reaped++;
+            if (HasVanished(children.Pid(i), children.Pidfd(i)) && children.Remove(children.Pid(i))) Reaped++;
         }
     }
 

@@ -40,11 +40,11 @@ public enum ServerModel
     Prethread,
     /// <summary>UNP 30.12: the main thread accepts and hands the descriptor to N threads.</summary>
     PrethreadMain,
-    /// <summary>UNP 6.8: one process, select() over every client (tcpservselect01).</summary>
+    /// <summary>UNP 6.8: one process, select() over every client (tcpservselect01); echo only.</summary>
     Select,
-    /// <summary>UNP 6.11: one process, poll() over every client (tcpservpoll01).</summary>
+    /// <summary>UNP 6.11: one process, poll() over every client (tcpservpoll01); echo only.</summary>
     Poll,
-    /// <summary>Beyond the book: one process, epoll over every client.</summary>
+    /// <summary>Beyond the book: one process, epoll over every client; echo only.</summary>
     Epoll,
 }
 
@@ -62,22 +62,18 @@ public static class ServerModels
 
     public static string Name(ServerModel model) => Array.Find(Names, n => n.Model == model).Name;
 
-    /// <summary>The model called name, if this build has it (ServerDesign.IsAvailable).</summary>
     public static bool TryParse(string name, out ServerModel model)
     {
-        foreach (var (n, m) in Names)
-        {
-            if (n != name || !Designs.ServerDesign.IsAvailable(m)) continue;
-            model = m;
-            return true;
-        }
-        model = default;
-        return false;
+        int i = Array.FindIndex(Names, n => n.Name == name);
+        model = i >= 0 ? Names[i].Model : default;
+        return i >= 0;
     }
 
-    /// <summary>Every name this build accepts, for the usage line: "fork, prefork, ...".</summary>
-    public static string Available
-        => string.Join(", ", Names.Where(n => Designs.ServerDesign.IsAvailable(n.Model)).Select(n => n.Name));
+    /// <summary>Every name, for the usage line: "iterative, fork, ...".</summary>
+    public static string Available => string.Join(", ", Names.Select(n => n.Name));
+
+    /// <summary>The multiplexers (UNP 6.8, 6.11, epoll) are echo servers: str_echo on non-blocking sockets.</summary>
+    public static bool EchoOnly(ServerModel model) => model is ServerModel.Select or ServerModel.Poll or ServerModel.Epoll;
 }
 
 /// <summary>
@@ -86,34 +82,27 @@ public static class ServerModels
 /// </summary>
 public sealed record ServerOptions
 {
-    public const int DefaultBacklog = 1024;
-    public const int DefaultMaxChildren = 256;
-    /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
-    public const int MaxChildrenLimit = 65536;
-    /// <summary>Children or threads when --workers is not given (the book's runs use 3 to 15; the C reference prefork, 8).</summary>
-    public const int DefaultWorkers = 8;
-    /// <summary>More workers than this is a typo, not a plan.</summary>
-    public const int MaxWorkers = 1024;
-    /// <summary>poll() takes its time-out in milliseconds, as an int.</summary>
-    public const int MaxIdleTimeoutSeconds = int.MaxValue / 1000;
-
     /// <summary>The address or name to listen on, as bytes (a name need not be UTF-8); null: every address.</summary>
     public byte[]? Bind { get; init; }
     public int Port { get; init; }
-    public int Backlog { get; init; } = DefaultBacklog;
+    public int Backlog { get; init; } = Tunables.DefaultBacklog;
 
     /// <summary>--reap as given, or null: not given.</summary>
     public ReapMode? ReapOption { get; init; }
     public ReapMode Reap => ReapOption ?? ReapMode.Waitpid;
 
-    /// <summary>--max-children as given, or null: not given.</summary>
+    /// <summary>
+    /// --max-children as given, or null: not given. In every design that takes it, the
+    /// connections served at once (accepted and not yet closed: a child, a thread or a client
+    /// each); at the limit the server stops accepting and the rest wait in the backlog.
+    /// </summary>
     public int? MaxChildrenOption { get; init; }
-    public int MaxChildren => MaxChildrenOption ?? DefaultMaxChildren;
+    public int MaxChildren => MaxChildrenOption ?? Tunables.DefaultMaxChildren;
 
     /// <summary>--workers as given, or null: not given.</summary>
     public int? WorkersOption { get; init; }
     /// <summary>Processes or threads a pre-forked or pre-threaded design starts.</summary>
-    public int Workers => WorkersOption ?? DefaultWorkers;
+    public int Workers => WorkersOption ?? Tunables.DefaultWorkers;
 
     public int IdleTimeoutSeconds { get; init; }
     /// <summary>UNP 7.5: SO_KEEPALIVE with this idle time on each accepted socket (0: off).</summary>
@@ -146,7 +135,7 @@ public sealed record ServerOptions
         {
             if (!Preforked(Model) && Model is not (ServerModel.Prethread or ServerModel.PrethreadMain))
                 return $"--workers does not apply to {design}: only the pre-forked and pre-threaded designs start workers";
-            if (workers is < 1 or > MaxWorkers) return $"--workers must be 1..{MaxWorkers}, not {workers}";
+            if (workers is < 1 or > Tunables.MaxWorkers) return $"--workers must be 1..{Tunables.MaxWorkers}, not {workers}";
         }
         if (ReapOption != null && Model != ServerModel.Fork)
             return $"--reap does not apply to {design}: " + (Preforked(Model) ? "it reaps with waitpid, to replace its children" : "it has no children");
@@ -160,10 +149,10 @@ public sealed record ServerOptions
                 _ => null,
             };
             if (why != null) return $"--max-children does not apply to {design}: {why}";
-            if (max is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {max}";
+            if (max is < 1 or > Tunables.MaxChildrenLimit) return $"--max-children must be 1..{Tunables.MaxChildrenLimit}, not {max}";
         }
         if (Exec && Model != ServerModel.Fork) return $"--exec does not apply to {design}: it is a variant of {ModelOption(ServerModel.Fork)} (UNP 4.7)";
-        if (IdleTimeoutSeconds is < 0 or > MaxIdleTimeoutSeconds) return $"--idle-timeout must be 0..{MaxIdleTimeoutSeconds} seconds, not {IdleTimeoutSeconds}";
+        if (IdleTimeoutSeconds is < 0 or > Tunables.MaxIdleTimeoutSeconds) return $"--idle-timeout must be 0..{Tunables.MaxIdleTimeoutSeconds} seconds, not {IdleTimeoutSeconds}";
         if (KeepaliveSeconds is < 0 or > LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{LibC.MAX_TCP_KEEPIDLE} seconds, not {KeepaliveSeconds}";
         if (User is { Length: 0 }) return "--user must name a user";
         if (LogFile is { Length: 0 }) return "--log must name a file";

@@ -1,11 +1,9 @@
-// The counters SIGUSR1 reports (stats line): accepted, reaped, peak active, fork failures.
+// The counters of every design's SIGUSR1 line; the forking designs add their children's (Children).
 namespace UnpServers.Server;
 
 /// <summary>Counters for the SIGUSR1 line.</summary>
 public sealed class ServerStats
 {
     public long Accepted;
-    public long Reaped;
     public int PeakActive;
-    public long ForkFailures;
 }

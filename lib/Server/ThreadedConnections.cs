@@ -47,13 +47,12 @@ public sealed class ThreadedConnections
     /// </summary>
     public Thread Start(string name, ThreadStart body)
     {
-        // 256 KiB: str_echo's stack buffer is 16 KiB; the default 8 MiB would be address space for nothing.
         ThreadStart run = () =>
         {
             Log.AttachThread(); // its own line buffer: Log.Line() is per thread
             body();
         };
-        var t = new Thread(run, 256 * 1024) { Name = name.Length > 15 ? name[..15] : name, IsBackground = true };
+        var t = new Thread(run, Tunables.ThreadStackBytes) { Name = name.Length > 15 ? name[..15] : name, IsBackground = true };
         lock (_lock)
         {
             _threads.RemoveAll(x => !x.IsAlive && !x.ThreadState.HasFlag(ThreadState.Unstarted));

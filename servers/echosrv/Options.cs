@@ -24,7 +24,7 @@ public sealed class Options : ServerArguments, IProgramOptions
     [Option("model", Default = "fork", HelpText = "The server design (UNP ch. 30): fork (30.5), iterative (30.4), prefork (30.6), prefork-flock (30.7), prefork-mutex (30.8), prefork-pass (30.9), thread (30.10), prethread (30.11), prethread-main (30.12), select (6.8), poll (6.11), epoll.")]
     public string Model { get; set; } = "fork";
 
-    [Option("workers", Default = ServerOptions.DefaultWorkers, HelpText = "The pre-forked and pre-threaded designs only: the children (or threads) started at once and kept (1..1024).")]
+    [Option("workers", Default = Tunables.DefaultWorkers, HelpText = "The pre-forked and pre-threaded designs only: the children (or threads) started at once and kept (1..1024).")]
     public int Workers { get; set; }
 
     private ServerOptions _server = null!;

@@ -10,7 +10,7 @@ public class ForkSafetyTests
     public void TheChildPathAllocatesZeroBytes()
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1"],
-            new Dictionary<string, string> { [ChildMain.ReportAllocationsVariable] = "1" });
+            new Dictionary<string, string> { [AllocationReport.Variable] = "1" });
         TestSocket.RoundTrip(server.Port, new byte[100_000]);          // echo, then EOF
         using (var s = Loopback.Connect(server.Port))                 // reset by the client
         {

@@ -37,7 +37,7 @@ public class IdleTimeoutTests
     public void AClientThatNeverReadsDoesNotPinItsChild(string mode)
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1", .. Modes.Args(mode)],
-            new Dictionary<string, string> { [ChildMain.ReportAllocationsVariable] = "1" });
+            new Dictionary<string, string> { [AllocationReport.Variable] = "1" });
         using var s = Loopback.Connect(server.Port);
         s.ReceiveBufferSize = 4096;
         // Send and never read: the echo fills our receive buffer, then the child's send

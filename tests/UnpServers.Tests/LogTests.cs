@@ -49,7 +49,7 @@ public class LogTests
     public void AfterSighupThePreforkedChildrenLogToTheNewFileAndNoneHoldsTheOld(string design)
     {
         using var server = ServerProcess.Start("echosrv", ["--model", design, "--workers", "2"],
-            new Dictionary<string, string> { [Child.ChildMain.ReportAllocationsVariable] = "1" });
+            new Dictionary<string, string> { [Child.AllocationReport.Variable] = "1" });
         var turn = new Regex(@"^child \d+ allocated 0 bytes$");
         string rotated = server.LogPath + ".1";
         try

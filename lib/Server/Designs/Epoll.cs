@@ -27,10 +27,9 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Epoll : MultiplexingDesign
+public sealed class Epoll : EchoMultiplexer
 {
     private const int MaxEvents = 64;
-    private const int AcceptBurst = 16;
 
     private int _epfd = -1;
     private bool _listening;
@@ -41,7 +40,7 @@ public sealed class Epoll : MultiplexingDesign
         _epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
         if (_epfd < 0) throw new UnpException("epoll_create1", Errno.Last);
         Ctl(LibC.EPOLL_CTL_ADD, core.Signals.Fd, LibC.EPOLLIN);
-        Ctl(LibC.EPOLL_CTL_ADD, core.ListenFd, 0); // EPOLLIN while accepting (Serve)
+        Ctl(LibC.EPOLL_CTL_ADD, core.Listener.Fd, 0); // EPOLLIN while accepting (Serve)
     }
 
     /// <summary>epoll_ctl; data is the descriptor, as data.fd in C.</summary>
@@ -58,12 +57,10 @@ public sealed class Epoll : MultiplexingDesign
         Span<epoll_event> events = stackalloc epoll_event[MaxEvents];
         for (;;)
         {
-            int idleMs = Sessions.ExpireIdle(_ => { }); // close() takes it out of the epoll set
-            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
-            if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
+            bool accepting = NextTurn(core, _ => { }, out int timeoutMs); // close() takes a client out of the epoll set
             if (accepting != _listening)
             {
-                Ctl(LibC.EPOLL_CTL_MOD, core.ListenFd, accepting ? LibC.EPOLLIN : 0);
+                Ctl(LibC.EPOLL_CTL_MOD, core.Listener.Fd, accepting ? LibC.EPOLLIN : 0);
                 _listening = accepting;
             }
 
@@ -79,7 +76,7 @@ public sealed class Epoll : MultiplexingDesign
             {
                 int fd = events[i].data.fd;
                 if (fd == core.Signals.Fd) signalled = true;
-                else if (fd == core.ListenFd) connecting = true;
+                else if (fd == core.Listener.Fd) connecting = true;
                 else if (Sessions.Get(fd) is { } s)
                 {
                     uint before = Interest(s);
@@ -96,20 +93,14 @@ public sealed class Epoll : MultiplexingDesign
         }
     }
 
-    private int AcceptSome(ServerCore core)
+    protected override void Admit(int connfd)
     {
-        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
+        EchoSession s = Sessions.Add(connfd);
+        if (LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_ADD, connfd, LibC.EPOLLIN, (ulong)connfd) < 0)
         {
-            int connfd = core.Accept(out int fatal);
-            if (connfd < 0) return fatal;
-            EchoSession s = Sessions.Add(connfd);
-            if (LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_ADD, connfd, LibC.EPOLLIN, (ulong)connfd) < 0)
-            {
-                Log.Error(Log.Line().Add("epoll_ctl error: "u8).AddErrno(Errno.Last));
-                Sessions.Close(s);
-            }
+            Log.Error(Log.Line().Add("epoll_ctl error: "u8).AddErrno(Errno.Last));
+            Sessions.Close(s);
         }
-        return 0;
     }
 
     public override void StopConnections(ServerCore core)

@@ -10,45 +10,40 @@
 //                 close(connfd);
 //   }
 using UnpServers.Child;
-using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class ForkPerConnection : ServerDesign
+public sealed class ForkPerConnection : ForkingDesign
 {
-    /// <summary>Accepts per wake-up, so SIGCHLD is read (and zombies reaped) between bursts.</summary>
-    private const int AcceptBurst = 16;
-
-    public override void Prepare(ServerCore core) => PrepareFork(core);
+    public override void Prepare(ServerCore core)
+    {
+        base.Prepare(core);
+        PrepareFork(core);
+    }
 
     public override int Serve(ServerCore core)
     {
-        Span<pollfd> fds = stackalloc pollfd[2];
         for (;;)
         {
-            bool accepting = core.AcceptingNow(core.Children.Running, out int timeoutMs);
-            int reapMs = core.Reaper.PollIntervalMs;
+            bool accepting = core.Listener.AcceptingNow(Children.Running, out int timeoutMs);
+            int reapMs = Children.Reaper.PollIntervalMs;
             if (reapMs > 0 && (timeoutMs < 0 || timeoutMs > reapMs)) timeoutMs = reapMs;
-            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            fds[1] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
-            if (core.Poll(fds, timeoutMs) == 0)
-            {
-                core.Reaper.Poll(); // quiet for a while: a chance to notice late releases (--reap ignore)
-                continue;
-            }
-            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
-            if (fds[1].revents != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
+            Ready ready = core.Wait(accepting, -1, timeoutMs);
+            if (ready == Ready.None) Children.Reaper.Poll(); // quiet for a while: a chance to notice late releases (--reap ignore)
+            if (ready == Ready.Stop) return core.Stop();
+            if ((ready & Ready.Listener) != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
         }
     }
 
     /// <summary>Accepts what is queued, forking one child per connection; returns 0, or the errno of a fatal accept error.</summary>
-    private static int AcceptSome(ServerCore core)
+    private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && core.Children.Running < core.Options.MaxChildren; burst++)
+        Listener listener = core.Listener;
+        for (int burst = 0; burst < Tunables.AcceptBurst && Children.Running < core.Options.MaxChildren; burst++)
         {
-            int connfd = core.Accept(out int fatal);
+            int connfd = listener.Accept(out int fatal);
             if (connfd < 0) return fatal;
 
             int pid = core.ExecPlan != null
@@ -57,14 +52,14 @@ public sealed class ForkPerConnection : ServerDesign
             if (pid < 0)
             {
                 int err = Errno.Last;
-                core.Stats.ForkFailures++;
+                Children.ForkFailures++;
                 Log.Error(Log.Line().Add("fork error: "u8).AddErrno(err));
                 LibC.close(connfd);
-                core.PauseAccepting();
+                listener.PauseAccepting();
                 return 0;
             }
             LibC.close(connfd); // UNP 4.8: the parent closes the connected socket; the child has it
-            core.TrackChild(pid);
+            Children.Track(pid);
         }
         return 0;
     }

@@ -13,14 +13,12 @@
 // keep the server from stopping.
 using UnpServers.Child;
 using UnpServers.Interop;
+using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
 public sealed class Iterative : ServerDesign
 {
-    /// <summary>Clients served per wake-up before the listener's poll() is looked at again.</summary>
-    private const int AcceptBurst = 16;
-
     private bool _serving;
 
     public override int Active(ServerCore core) => _serving ? 1 : 0;
@@ -29,18 +27,15 @@ public sealed class Iterative : ServerDesign
     {
         var signals = new SignalWatch(core);
         core.Service.Watch = signals;
-        Span<pollfd> fds = stackalloc pollfd[2];
         for (;;)
         {
-            bool accepting = core.AcceptingNow(0, out int timeoutMs);
-            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            fds[1] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
-            if (core.Poll(fds, timeoutMs) == 0) continue;
-            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
-            if (fds[1].revents == 0) continue;
-            for (int burst = 0; burst < AcceptBurst; burst++)
+            bool accepting = core.Listener.AcceptingNow(0, out int timeoutMs);
+            Ready ready = core.Wait(accepting, -1, timeoutMs);
+            if (ready == Ready.Stop) return core.Stop();
+            if ((ready & Ready.Listener) == 0) continue;
+            for (int burst = 0; burst < Tunables.AcceptBurst; burst++)
             {
-                int connfd = core.Accept(out int fatal);
+                int connfd = core.Listener.Accept(out int fatal);
                 if (fatal != 0) return core.FatalAcceptError(fatal);
                 if (connfd < 0) break;
                 _serving = true;
@@ -52,6 +47,8 @@ public sealed class Iterative : ServerDesign
             }
         }
     }
+
+    public override void StopConnections(ServerCore core) => Log.Info("stopped");
 
     /// <summary>The server's signals, handled by the service between its reads and writes.</summary>
     private sealed class SignalWatch(ServerCore core) : ServingWatch

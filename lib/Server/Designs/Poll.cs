@@ -30,9 +30,8 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Poll : MultiplexingDesign
+public sealed class Poll : EchoMultiplexer
 {
-    private const int AcceptBurst = 16;
     private const int FirstClient = 2;
 
     private pollfd[] _client = new pollfd[64];
@@ -53,11 +52,9 @@ public sealed class Poll : MultiplexingDesign
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         for (;;)
         {
-            int idleMs = Sessions.ExpireIdle(_forget);
-            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
-            if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
+            bool accepting = NextTurn(core, _forget, out int timeoutMs);
 
-            _client[0] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
+            _client[0] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = LibC.POLLIN };
             _client[1] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
             for (int i = FirstClient; i <= _maxi; i++)
             {
@@ -90,26 +87,20 @@ public sealed class Poll : MultiplexingDesign
         _client[s.Slot].fd = -1;
     }
 
-    private int AcceptSome(ServerCore core)
+    protected override void Admit(int connfd)
     {
-        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
+        int i = FirstClient;
+        while (i < _client.Length && _client[i].fd >= 0) i++;
+        if (i == _client.Length)
         {
-            int connfd = core.Accept(out int fatal);
-            if (connfd < 0) return fatal;
-            int i = FirstClient;
-            while (i < _client.Length && _client[i].fd >= 0) i++;
-            if (i == _client.Length)
-            {
-                Array.Resize(ref _client, _client.Length * 2);
-                Array.Resize(ref _session, _client.Length);
-                for (int j = i; j < _client.Length; j++) _client[j].fd = -1;
-            }
-            EchoSession s = Sessions.Add(connfd);
-            s.Slot = i;
-            _session[i] = s;
-            _client[i] = new pollfd { fd = connfd, events = LibC.POLLIN };
-            _maxi = Math.Max(_maxi, i);
+            Array.Resize(ref _client, _client.Length * 2);
+            Array.Resize(ref _session, _client.Length);
+            for (int j = i; j < _client.Length; j++) _client[j].fd = -1;
         }
-        return 0;
+        EchoSession s = Sessions.Add(connfd);
+        s.Slot = i;
+        _session[i] = s;
+        _client[i] = new pollfd { fd = connfd, events = LibC.POLLIN };
+        _maxi = Math.Max(_maxi, i);
     }
 }

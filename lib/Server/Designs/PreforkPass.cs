@@ -23,7 +23,6 @@
 //   }
 // A child that terminates is not fatal here: SIGCHLD reaps it and a new one takes its slot.
 using UnpServers.Child;
-using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
 
@@ -84,11 +83,11 @@ public sealed class PreforkPass : Prefork
         for (;;)
         {
             bool idle = IdleSlot() >= 0;
-            bool accepting = core.AcceptingNow(0, out int timeoutMs) && idle;
+            bool accepting = core.Listener.AcceptingNow(0, out int timeoutMs) && idle;
             int slotsMs = NextTimeoutMs(); // an empty slot to fill, a new child to see live
             if (slotsMs >= 0 && (timeoutMs < 0 || timeoutMs > slotsMs)) timeoutMs = slotsMs;
             _fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            _fds[1] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
+            _fds[1] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = LibC.POLLIN };
             _fds[2] = new pollfd { fd = RelayFd(ref timeoutMs), events = LibC.POLLIN };
             for (int i = 0; i < n; i++) _fds[3 + i] = new pollfd { fd = _channels[i], events = LibC.POLLIN };
             if (core.Poll(_fds, timeoutMs) == 0)
@@ -117,7 +116,7 @@ public sealed class PreforkPass : Prefork
         Span<byte> one = stackalloc byte[1];
         while (IdleSlot() >= 0)
         {
-            int connfd = core.Accept(out int fatal);
+            int connfd = core.Listener.Accept(out int fatal);
             if (connfd < 0) return fatal;
             bool passed = false;
             for (int slot; !passed && (slot = IdleSlot()) >= 0; )

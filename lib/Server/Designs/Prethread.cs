@@ -21,8 +21,6 @@ namespace UnpServers.Server.Designs;
 
 public sealed class Prethread : ServerDesign
 {
-    private const int StopGraceMs = 5000;
-
     private readonly Lock _mlock = new(); // UNP's mlock, around accept()
     private ThreadedConnections _conns = null!;
     private long[] _threadCount = []; // tptr[i].thread_count: figure 30.13's distribution
@@ -31,9 +29,7 @@ public sealed class Prethread : ServerDesign
     {
         _conns = new ThreadedConnections();
         _threadCount = new long[core.Options.Workers];
-        // The threads block in accept(); the core made the listener non-blocking for poll().
-        int flags = LibC.fcntl(core.ListenFd, LibC.F_GETFL, 0);
-        if (flags < 0 || LibC.fcntl(core.ListenFd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) < 0) throw new UnpException("fcntl", Errno.Last);
+        core.Listener.SetBlocking(); // the threads block in accept()
     }
 
     public override int Active(ServerCore core) => _conns.Active;
@@ -45,22 +41,19 @@ public sealed class Prethread : ServerDesign
             int index = i;
             _conns.Start($"prethread {i}", () => ThreadMain(core, index)); // thread_make
         }
-        Span<pollfd> fds = stackalloc pollfd[2];
         for (;;)
         {
-            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            fds[1] = new pollfd { fd = _conns.WakeFd, events = LibC.POLLIN };
-            if (core.Poll(fds, -1) == 0) continue;
-            if (fds[0].revents != 0 && core.HandleSignals())
+            Ready ready = core.Wait(false, _conns.WakeFd, -1);
+            if (ready == Ready.Stop)
             {
-                _conns.BeginStop(core.ListenFd); // before core.Stop closes it
+                _conns.BeginStop(core.Listener.Fd); // before core.Stop closes it
                 return core.Stop();
             }
-            if (fds[1].revents == 0) continue;
+            if ((ready & Ready.Other) == 0) continue;
             _conns.DrainWake();
             if (_conns.Fatal is int fatal and not 0)
             {
-                _conns.BeginStop(core.ListenFd);
+                _conns.BeginStop(core.Listener.Fd);
                 return core.FatalAcceptError(fatal);
             }
         }
@@ -74,7 +67,7 @@ public sealed class Prethread : ServerDesign
             lock (_mlock)
             {
                 if (_conns.Stopping) return;
-                connfd = core.Accept(out int fatal);
+                connfd = core.Listener.Accept(out int fatal);
                 if (connfd < 0)
                 {
                     if (fatal != 0)
@@ -84,7 +77,7 @@ public sealed class Prethread : ServerDesign
                     }
                     // Out of descriptors: the core paused accepting. Wait it out holding the
                     // mutex; the other threads' accept() would fail the same way.
-                    if (!core.AcceptingNow(0, out int pauseMs) && pauseMs > 0) Thread.Sleep(pauseMs);
+                    if (!core.Listener.AcceptingNow(0, out int pauseMs) && pauseMs > 0) Thread.Sleep(pauseMs);
                     continue;
                 }
             }
@@ -117,7 +110,7 @@ public sealed class Prethread : ServerDesign
     public override void StopConnections(ServerCore core)
     {
         _conns.BeginStop(-1);
-        int left = _conns.Join(StopGraceMs);
+        int left = _conns.Join(Tunables.StopGraceMs);
         LogThreadCounts(_threadCount);
         _conns.LogStopped(left);
     }

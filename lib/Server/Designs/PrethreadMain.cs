@@ -33,8 +33,6 @@ namespace UnpServers.Server.Designs;
 public sealed class PrethreadMain : ServerDesign
 {
     private const int MaxNCli = 32; // UNP's MAXNCLI
-    private const int AcceptBurst = 16;
-    private const int StopGraceMs = 5000;
 
     private readonly object _clifdLock = new(); // clifd_mutex, and clifd_cond through Monitor
     private readonly int[] _clifd = new int[MaxNCli];
@@ -60,17 +58,13 @@ public sealed class PrethreadMain : ServerDesign
             int index = i;
             _conns.Start($"worker {i}", () => ThreadMain(core, index));
         }
-        Span<pollfd> fds = stackalloc pollfd[3];
         for (;;)
         {
-            bool accepting = core.AcceptingNow(Active(core), out int timeoutMs) && !ClifdFull();
-            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            fds[1] = new pollfd { fd = _conns.WakeFd, events = LibC.POLLIN };
-            fds[2] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
-            if (core.Poll(fds, timeoutMs) == 0) continue;
-            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
-            if (fds[1].revents != 0) _conns.DrainWake(); // a connection ended or was taken: room again
-            if (fds[2].revents != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
+            bool accepting = core.Listener.AcceptingNow(Active(core), out int timeoutMs) && !ClifdFull();
+            Ready ready = core.Wait(accepting, _conns.WakeFd, timeoutMs);
+            if (ready == Ready.Stop) return core.Stop();
+            if ((ready & Ready.Other) != 0) _conns.DrainWake(); // a connection ended or was taken: room again
+            if ((ready & Ready.Listener) != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
         }
     }
 
@@ -81,9 +75,9 @@ public sealed class PrethreadMain : ServerDesign
 
     private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && Active(core) < core.Options.MaxChildren && !ClifdFull(); burst++)
+        for (int burst = 0; burst < Tunables.AcceptBurst && Active(core) < core.Options.MaxChildren && !ClifdFull(); burst++)
         {
-            int connfd = core.Accept(out int fatal);
+            int connfd = core.Listener.Accept(out int fatal);
             if (connfd < 0) return fatal;
             lock (_clifdLock)
             {
@@ -141,7 +135,7 @@ public sealed class PrethreadMain : ServerDesign
                 if (++_iget == MaxNCli) _iget = 0;
             }
         }
-        int left = _conns.Join(StopGraceMs);
+        int left = _conns.Join(Tunables.StopGraceMs);
         Prethread.LogThreadCounts(_threadCount);
         _conns.LogStopped(left);
     }

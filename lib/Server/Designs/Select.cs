@@ -32,10 +32,8 @@ using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
 
-public sealed class Select : MultiplexingDesign
+public sealed class Select : EchoMultiplexer
 {
-    private const int AcceptBurst = 16;
-
     private readonly EchoSession?[] _client = new EchoSession?[LibC.FD_SETSIZE];
     private int _maxi = -1;
     private readonly Action<EchoSession> _forget;
@@ -45,7 +43,7 @@ public sealed class Select : MultiplexingDesign
     public override void Prepare(ServerCore core)
     {
         base.Prepare(core);
-        foreach (int fd in (int[])[core.ListenFd, core.Signals.Fd])
+        foreach (int fd in (int[])[core.Listener.Fd, core.Signals.Fd])
             if (fd >= LibC.FD_SETSIZE)
                 throw new UnpException("select", LibC.EINVAL, $"select: descriptor {fd} is beyond FD_SETSIZE ({LibC.FD_SETSIZE}): too many descriptors open at start");
     }
@@ -55,9 +53,7 @@ public sealed class Select : MultiplexingDesign
         Span<byte> buf = new byte[EchoSessions.BufferSize];
         for (;;)
         {
-            int idleMs = Sessions.ExpireIdle(_forget);
-            bool accepting = core.AcceptingNow(Sessions.Count, out int timeoutMs);
-            if (idleMs >= 0 && (timeoutMs < 0 || idleMs < timeoutMs)) timeoutMs = idleMs;
+            bool accepting = NextTurn(core, _forget, out int timeoutMs);
 
             LibC.FD_ZERO(out fd_set rset);
             LibC.FD_ZERO(out fd_set wset);
@@ -65,8 +61,8 @@ public sealed class Select : MultiplexingDesign
             int maxfd = core.Signals.Fd;
             if (accepting)
             {
-                LibC.FD_SET(core.ListenFd, ref rset);
-                maxfd = Math.Max(maxfd, core.ListenFd);
+                LibC.FD_SET(core.Listener.Fd, ref rset);
+                maxfd = Math.Max(maxfd, core.Listener.Fd);
             }
             for (int i = 0; i <= _maxi; i++)
             {
@@ -85,7 +81,7 @@ public sealed class Select : MultiplexingDesign
             }
             if (nready == 0) continue;
             if (LibC.FD_ISSET(core.Signals.Fd, rset) && core.HandleSignals()) return core.Stop();
-            if (accepting && LibC.FD_ISSET(core.ListenFd, rset) && AcceptSome(core) is int fatal and not 0)
+            if (accepting && LibC.FD_ISSET(core.Listener.Fd, rset) && AcceptSome(core) is int fatal and not 0)
                 return core.FatalAcceptError(fatal);
 
             for (int i = 0; i <= _maxi; i++) // check all clients for data, or room for their echo
@@ -102,26 +98,20 @@ public sealed class Select : MultiplexingDesign
         }
     }
 
-    private int AcceptSome(ServerCore core)
+    protected override void Admit(int connfd)
     {
-        for (int burst = 0; burst < AcceptBurst && Sessions.Count < core.Options.MaxChildren; burst++)
+        if (connfd >= LibC.FD_SETSIZE)
         {
-            int connfd = core.Accept(out int fatal);
-            if (connfd < 0) return fatal;
-            if (connfd >= LibC.FD_SETSIZE)
-            {
-                // The book's "too many clients", without quitting: this one cannot be watched.
-                Log.Error(Log.Line().Add("select: too many clients: descriptor "u8).Add(connfd)
-                                    .Add(" is beyond FD_SETSIZE ("u8).Add(LibC.FD_SETSIZE).Add("); connection closed"u8));
-                LibC.close(connfd);
-                continue;
-            }
-            int i = Array.IndexOf(_client, null); // a free slot: there is one, as connfd < FD_SETSIZE
-            EchoSession s = Sessions.Add(connfd);
-            s.Slot = i;
-            _client[i] = s;
-            _maxi = Math.Max(_maxi, i);
+            // The book's "too many clients", without quitting: this one cannot be watched.
+            Log.Error(Log.Line().Add("select: too many clients: descriptor "u8).Add(connfd)
+                                .Add(" is beyond FD_SETSIZE ("u8).Add(LibC.FD_SETSIZE).Add("); connection closed"u8));
+            LibC.close(connfd);
+            return;
         }
-        return 0;
+        int i = Array.IndexOf(_client, null); // a free slot: there is one, as connfd < FD_SETSIZE
+        EchoSession s = Sessions.Add(connfd);
+        s.Slot = i;
+        _client[i] = s;
+        _maxi = Math.Max(_maxi, i);
     }
 }

@@ -1,14 +1,12 @@
-// What a server design is, for ServerCore: UNP chapter 30's models each implement this,
-// one file each in this folder, and For() picks one from --model.
-using UnpServers.Child;
-using UnpServers.ForkSafety;
+// What a server design is, for ServerCore: UNP chapter 30's models (and 1.5, 6.8, 6.11) each
+// implement this, one file each in this folder, and For() picks one from --model.
+using UnpServers.Interop;
 
 namespace UnpServers.Server.Designs;
 
 public abstract class ServerDesign
 {
-    /// <summary>The design of model, or null when this build has none (ServerModels.TryParse refuses its name).</summary>
-    public static ServerDesign? Create(ServerModel model) => model switch
+    public static ServerDesign For(ServerModel model) => model switch
     {
         ServerModel.Iterative => new Iterative(),
         ServerModel.Fork => new ForkPerConnection(),
@@ -22,25 +20,23 @@ public abstract class ServerDesign
         ServerModel.Select => new Select(),
         ServerModel.Poll => new Poll(),
         ServerModel.Epoll => new Epoll(),
-        _ => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(model), model, null),
     };
-
-    public static bool IsAvailable(ServerModel model) => Create(model) != null;
-
-    public static ServerDesign For(ServerModel model)
-        => Create(model) ?? throw new ArgumentOutOfRangeException(nameof(model), model, "no such design in this build");
 
     /// <summary>
     /// After the listener, the log, --user and the signalfd, before "listening on": a forking
-    /// design calls ChildMain.Prepare and the Rehearsal here (R3, R4); a pre-forking one starts its children.
+    /// design prepares its children here (ForkingDesign); a pre-forking one starts them.
     /// </summary>
     public virtual void Prepare(ServerCore core) { }
 
     /// <summary>The design's main loop, until a stop signal; returns the exit status (core.Stop() is 0).</summary>
     public abstract int Serve(ServerCore core);
 
-    /// <summary>Connections (or children) being served, for the stats line and --max-children.</summary>
-    public virtual int Active(ServerCore core) => core.Children.Running;
+    /// <summary>Connections being served (children, threads or clients), for the stats line.</summary>
+    public abstract int Active(ServerCore core);
+
+    /// <summary>A SIGCHLD: only the forking designs have children to collect.</summary>
+    public virtual void OnSigchld(in signalfd_siginfo info) { }
 
     /// <summary>After SIGCHLD was handled, or before a stats line: a pre-forking design replaces dead children here.</summary>
     public virtual void ChildrenChanged(ServerCore core) { }
@@ -49,15 +45,5 @@ public abstract class ServerDesign
     public virtual void LogStats(ServerCore core) => core.LogStats(Active(core));
 
     /// <summary>Stopping, after the listener was closed: end every connection, then log "stopped".</summary>
-    public virtual void StopConnections(ServerCore core) => core.StopChildren();
-
-    /// <summary>
-    /// The forking designs' preparation (fork-safety R3, R4): what every child is given, and
-    /// the rehearsal of the child's path (with a pre-forked child's loop, if any).
-    /// </summary>
-    protected static void PrepareFork(ServerCore core, PreforkLoop? loop = null)
-    {
-        ChildMain.Prepare(RuntimeGuard.StartMask, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
-        Rehearsal.Run(core.Service, loop);
-    }
+    public abstract void StopConnections(ServerCore core);
 }

@@ -19,10 +19,6 @@ namespace UnpServers.Server.Designs;
 
 public sealed class ThreadPerConnection : ServerDesign
 {
-    /// <summary>Accepts per wake-up, so the signals are read between bursts.</summary>
-    private const int AcceptBurst = 16;
-    private const int StopGraceMs = 5000;
-
     private ThreadedConnections _conns = null!;
     /// <summary>A connection accepted whose thread could not start: it waits, as it would in the backlog, for the next try; -1 when none.</summary>
     private int _waiting = -1;
@@ -33,32 +29,28 @@ public sealed class ThreadPerConnection : ServerDesign
 
     public override int Serve(ServerCore core)
     {
-        Span<pollfd> fds = stackalloc pollfd[3];
         for (;;)
         {
-            bool accepting = core.AcceptingNow(_conns.Active, out int timeoutMs);
+            bool accepting = core.Listener.AcceptingNow(_conns.Active, out int timeoutMs);
             if (accepting && _waiting >= 0)
             {
                 int connfd = _waiting;
                 _waiting = -1;
-                if (!StartThread(core, connfd)) accepting = core.AcceptingNow(_conns.Active, out timeoutMs); // paused again
+                if (!StartThread(core, connfd)) accepting = core.Listener.AcceptingNow(_conns.Active, out timeoutMs); // paused again
             }
-            fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            fds[1] = new pollfd { fd = _conns.WakeFd, events = LibC.POLLIN };
-            fds[2] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
-            if (core.Poll(fds, timeoutMs) == 0) continue;
-            if (fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
-            if (fds[1].revents != 0) _conns.DrainWake(); // a connection ended: room under --max-children
-            if (fds[2].revents != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
+            Ready ready = core.Wait(accepting, _conns.WakeFd, timeoutMs);
+            if (ready == Ready.Stop) return core.Stop();
+            if ((ready & Ready.Other) != 0) _conns.DrainWake(); // a connection ended: room under --max-children
+            if ((ready & Ready.Listener) != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
         }
     }
 
     /// <summary>Accepts what is queued, one thread per connection; returns 0, or the errno of a fatal accept error.</summary>
     private int AcceptSome(ServerCore core)
     {
-        for (int burst = 0; burst < AcceptBurst && _conns.Active < core.Options.MaxChildren; burst++)
+        for (int burst = 0; burst < Tunables.AcceptBurst && _conns.Active < core.Options.MaxChildren; burst++)
         {
-            int connfd = core.Accept(out int fatal);
+            int connfd = core.Listener.Accept(out int fatal);
             if (connfd < 0) return fatal;
             _conns.Add(connfd);
             if (!StartThread(core, connfd)) return 0;
@@ -82,7 +74,7 @@ public sealed class ThreadPerConnection : ServerDesign
         {
             Log.Error(e.Message + "; the client waits");
             _waiting = connfd;
-            core.PauseAccepting();
+            core.Listener.PauseAccepting();
             return false;
         }
     }
@@ -113,6 +105,6 @@ public sealed class ThreadPerConnection : ServerDesign
     {
         if (_waiting >= 0) _conns.Close(_waiting); // no thread serves it
         _conns.BeginStop(-1); // the listener is closed already: the main thread alone accepts
-        _conns.LogStopped(_conns.Join(StopGraceMs));
+        _conns.LogStopped(_conns.Join(Tunables.StopGraceMs));
     }
 }
