@@ -53,5 +53,9 @@ show_timeline() {
     out -- '------------------\n'
 }
 
+# client_ended NAME: waits for the client to exit (its status in $CLIENT_STATUS), then shows the
+# packets and what the client said.
+client_ended() { client_wait "$1"; show_timeline "$PORT"; note "echocli said: $(client_err "$1")"; }
+
 # capture_count PORT REGEX: how many timeline lines match REGEX.
 capture_count() { capture_lines "$1" | grep -Ec -- "$2" || true; }

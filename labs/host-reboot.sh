@@ -9,12 +9,9 @@ source "$LAB_DIR/netns.bash"
 source "$LAB_DIR/capture.bash"
 
 say "Two hosts, a server on one, the book's client (echocli --blocking) on the other."
-netns_setup
-start_server_on_host
-capture_start "$PORT" "$VETH_C" "$NS_C"
+hosts_up
 open_host_client c1 --blocking
-client_send c1 "before the crash"
-wait_for "the echo came back" grep -qx "before the crash" "$LAB_TMP/c1.out"
+client_echoes c1 "before the crash"
 host_ss "$NS_S"
 
 say "The server host crashes (it stops answering), loses every process, and reboots with no TCP state."
@@ -39,14 +36,11 @@ say "A line goes into the client: it is sent to the rebooted host, which answers
 host_ss "$NS_C"
 note "Notice: the client's end is still ESTAB: nothing told the client host of the crash or the reboot."
 client_send c1 "after the reboot"
-client_wait c1
-status=$CLIENT_STATUS
-show_timeline "$PORT"
-note "echocli said: $(client_err c1)"
+client_ended c1
 note "The client still believed in the connection; the rebooted host's TCP knows no such connection and"
 note "answers the data with a RST, so readline fails with ECONNRESET (UNP 5.15)."
 check "echocli reported the reset" grep -Eq '^str_cli: readline error: Connection reset by peer \(ECONNRESET\)$' "$LAB_TMP/c1.err"
-check "echocli exited 1" test "$status" -eq 1
+check "echocli exited 1" test "$CLIENT_STATUS" -eq 1
 if capture_ok; then
     check "the rebooted host answered the line with a RST" test "$(capture_count "$PORT" '<── RST')" -ge 1
 fi

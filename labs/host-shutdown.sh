@@ -9,9 +9,7 @@ source "$LAB_DIR/netns.bash"
 source "$LAB_DIR/capture.bash"
 
 say "Two hosts, a server on one, two clients (echocli, which polls stdin and the socket) on the other."
-netns_setup
-start_server_on_host
-capture_start "$PORT" "$VETH_C" "$NS_C"
+hosts_up
 open_host_client c1
 open_host_client c2
 client_send c1 "one"

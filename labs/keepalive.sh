@@ -9,12 +9,9 @@ source "$LAB_DIR/netns.bash"
 source "$LAB_DIR/capture.bash"
 
 say "Two hosts; the server and the client both ask for keepalive probes after 1 s of silence."
-netns_setup
-start_server_on_host --keepalive 1
-capture_start "$PORT" "$VETH_C" "$NS_C"
+hosts_up --keepalive 1
 open_host_client c1 --keepalive 1
-client_send c1 "then silence"
-wait_for "the echo came back" grep -qx "then silence" "$LAB_TMP/c1.out"
+client_echoes c1 "then silence"
 note "--keepalive 1: TCP_KEEPIDLE 1 s, TCP_KEEPINTVL 1 s, TCP_KEEPCNT 3 (the defaults are 2 hours, 75 s, 9)."
 host_ss "$NS_C"
 note "Notice the timer:(keepalive,...) of each end: probes are due after 1 s of silence."

@@ -12,8 +12,7 @@ source "$LAB_DIR/capture.bash"
 start_server
 capture_start "$PORT"
 open_client c1 --blocking
-client_send c1 "another line"
-wait_for "the echo came back" grep -qx "another line" "$LAB_TMP/c1.out"
+client_echoes c1 "another line"
 child=$(child_pids)
 show_ps
 
@@ -38,12 +37,9 @@ check "echocli is still running" kill -0 "${CLIENT_PID[c1]}"
 say "A second line goes in. echocli writes it (the write succeeds), the server's TCP answers with a RST,"
 note "and readline, reading the FIN that was waiting, returns 0: the server terminated prematurely."
 client_send c1 "one more"
-client_wait c1
-status=$CLIENT_STATUS
-show_timeline "$PORT"
-note "echocli said: $(client_err c1)"
+client_ended c1
 check "echocli reported the premature termination" grep -qx "str_cli: server terminated prematurely" "$LAB_TMP/c1.err"
-check "echocli exited 1" test "$status" -eq 1
+check "echocli exited 1" test "$CLIENT_STATUS" -eq 1
 if capture_ok; then
     check "the killed child's end sent a FIN, not a RST" test "$(capture_count "$PORT" '<── FIN')" -eq 1
     check "the line written after it drew a RST" test "$(capture_count "$PORT" '<── RST')" -ge 1

@@ -9,8 +9,7 @@ source "$LAB_DIR/capture.bash"
 start_server
 capture_start "$PORT"
 open_client c1
-client_send c1 "another line"
-wait_for "the echo came back" grep -qx "another line" "$LAB_TMP/c1.out"
+client_echoes c1 "another line"
 child=$(child_pids)
 show_ps
 

@@ -134,6 +134,8 @@ client_send()  { out '   [typed into %s] %s\n' "$1" "$2"; printf '%s\n' "$2" >&"
 client_close() { out '   [Ctrl-D in %s]\n' "$1"; local fd=${CLIENT_FD[$1]}; exec {fd}>&-; unset "CLIENT_FD[$1]"; }
 client_out()   { cat "$LAB_TMP/$1.out"; }
 client_err()   { cat "$LAB_TMP/$1.err"; }
+# client_echoes NAME LINE: types LINE into the client and waits for its echo on the client's stdout.
+client_echoes() { client_send "$1" "$2"; wait_for "the echo came back" grep -qx -- "$2" "$LAB_TMP/$1.out"; }
 # client_wait NAME [SECONDS]: waits (5 s by default) for the client to exit; its status is then in $CLIENT_STATUS.
 CLIENT_STATUS=""
 client_wait() {

@@ -61,6 +61,14 @@ start_server_on_host() {
     note "(pid $SRV_PID)"
 }
 
+# hosts_up [program] [args...]: the two hosts, the server on its own (start_server_on_host),
+# and the capture on the client host's side of the link.
+hosts_up() {
+    netns_setup
+    start_server_on_host "$@"
+    capture_start "$PORT" "$VETH_C" "$NS_C"
+}
+
 # open_host_client NAME [echocli args...]: an echocli session on the client host (see open_client).
 open_host_client() {
     local name=$1; shift

@@ -9,8 +9,7 @@ source "$LAB_DIR/capture.bash"
 start_server
 capture_start "$PORT"
 open_client c1
-client_send c1 "one line"
-wait_for "the echo came back" grep -qx "one line" "$LAB_TMP/c1.out"
+client_echoes c1 "one line"
 show_ss
 
 say "The lab types Ctrl-D in the client (EOF on its stdin)."

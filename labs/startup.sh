@@ -17,8 +17,7 @@ check "its socket is in LISTEN on port $PORT" test "$(ss_count listening)" -eq 1
 
 say "Start a client; the lab types a line into it and leaves the session open."
 open_client c1
-client_send c1 "hello"
-wait_for "the echo came back" grep -qx hello "$LAB_TMP/c1.out"
+client_echoes c1 "hello"
 note "echocli printed: $(client_out c1)"
 show_ps
 show_ss

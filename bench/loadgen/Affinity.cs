@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using UnpServers.Testing;
 
 namespace UnpServers.Bench;
 
@@ -14,7 +15,7 @@ public sealed class Affinity : IDisposable
 {
     private const int MaskBytes = 128; // cpu_set_t: 1024 CPUs
     private static readonly byte[] s_all = Original();
-    private readonly Server _server;
+    private readonly ServerProcess _server;
 
     [DllImport("libc", SetLastError = true)]
     private static extern int sched_setaffinity(int pid, nint cpusetsize, byte[] mask);
@@ -22,7 +23,7 @@ public sealed class Affinity : IDisposable
     [DllImport("libc", SetLastError = true)]
     private static extern int sched_getaffinity(int pid, nint cpusetsize, byte[] mask);
 
-    private Affinity(Server server)
+    private Affinity(ServerProcess server)
     {
         _server = server;
         int cpu = Enumerable.Range(0, MaskBytes * 8).First(c => (s_all[c / 8] >> (c % 8) & 1) != 0); // the first the bench may use
@@ -32,11 +33,11 @@ public sealed class Affinity : IDisposable
     }
 
     /// <summary>This thread and the server's on one CPU until Dispose.</summary>
-    public static Affinity OneCpu(Server server) => new(server);
+    public static Affinity OneCpu(ServerProcess server) => new(server);
 
     public void Dispose() => Set(_server, s_all);
 
-    private static void Set(Server server, byte[] mask)
+    private static void Set(ServerProcess server, byte[] mask)
     {
         sched_setaffinity(0, MaskBytes, mask); // 0: the calling thread
         foreach (int pid in server.Children().Prepend(server.Pid))

@@ -55,10 +55,10 @@ public static class Designs
                 {
                     string name = side == "c" ? $"C {Twin(model)}" : $"echosrv --model {model}";
                     Console.Error.WriteLine($"designs round {round}/{options.Rounds}: {name}");
-                    Server s;
+                    ServerProcess s;
                     try
                     {
-                        s = Server.Start(name, path, args);
+                        s = BenchServer.Start(name, path, args);
                     }
                     catch (BenchException) when (side == "ours" && Refused(path, args) is string why)
                     {
@@ -73,7 +73,7 @@ public static class Designs
     }
 
     /// <summary>The connection rate with the server's CPU time per connection, then a round trip and bulk.</summary>
-    private static void Measure(Server s, Options options, Action<string, double> add)
+    private static void Measure(ServerProcess s, Options options, Action<string, double> add)
     {
         long before = CpuTicks(s);
         var rate = Patterns.ConnectionRate(s.Port, 16, options.Seconds);
@@ -111,7 +111,7 @@ public static class Designs
     /// (its children, once reaped), plus utime + stime of each child still alive (a pre-forked
     /// design's workers). Before and after a run, so the difference is that run's.
     /// </summary>
-    private static long CpuTicks(Server s)
+    private static long CpuTicks(ServerProcess s)
     {
         long total = 0;
         // The children before the parent: a child reaped in between counts twice, not never;
@@ -138,7 +138,7 @@ public static class Designs
     }
 
     /// <summary>After a run: waits (bounded) until no child is still exiting or unreaped, so their times are the parent's.</summary>
-    private static void WaitQuiet(Server s)
+    private static void WaitQuiet(ServerProcess s)
     {
         long deadline = Environment.TickCount64 + 3000;
         while (Environment.TickCount64 < deadline)

@@ -3,12 +3,9 @@ using UnpServers.Cli;
 
 namespace UnpServers.Bench;
 
-public sealed class Options : IProgramOptions
+public sealed class Options : OptionsOnly, IProgramOptions
 {
     public static string UsageLine => "unp-bench --ours bin/echosrv --echocli bin/echocli [--cbin bench/bin] [--out DIR] [--rounds N] [--seconds S] [--models all|none|fork,prefork,...] [--tables fork,startup,designs]";
-
-    [Value(0, Hidden = true)] // the positional arguments beyond those declared: refused
-    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Option("ours", Required = true, HelpText = "Our server (bin/echosrv).")]
     public string Ours { get; set; } = "";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using UnpServers.Testing;
 
 namespace UnpServers.Bench;
 
@@ -21,7 +22,7 @@ public static class Patterns
             while (Environment.TickCount64 < deadline)
             {
                 long t0 = Stopwatch.GetTimestamp();
-                using (var s = Server.Connect(port))
+                using (var s = Loopback.Connect(port, timeoutMs: 30000))
                 {
                     s.Send(Payload64);
                     ReadExactly(s, buf);
@@ -41,7 +42,7 @@ public static class Patterns
     {
         byte[] ping = Payload64[..size], pong = new byte[size];
         var rtts = new double[iterations];
-        using var s = Server.Connect(port);
+        using var s = Loopback.Connect(port, timeoutMs: 30000);
         for (int i = -500; i < iterations; i++) // 500 warm-up exchanges
         {
             long t0 = Stopwatch.GetTimestamp();
@@ -61,7 +62,7 @@ public static class Patterns
         var pattern = new byte[1_048_573];
         new Random(7).NextBytes(pattern);
         long total = (long)mib << 20;
-        using var s = Server.Connect(port);
+        using var s = Loopback.Connect(port, timeoutMs: 30000);
         s.SendBufferSize = s.ReceiveBufferSize = 1 << 20;
         var sw = Stopwatch.StartNew();
         var sender = Client(() =>
@@ -100,7 +101,7 @@ public static class Patterns
     /// count connections open at once, each echoing a line. Returns the median private
     /// memory of a child and the parent's, in KiB (smaps_rollup: Private_Clean + Private_Dirty).
     /// </summary>
-    public static (double ChildKiB, double ParentKiB) Held(Server server, int count)
+    public static (double ChildKiB, double ParentKiB) Held(ServerProcess server, int count)
     {
         var sockets = new List<Socket>(count);
         try
@@ -108,7 +109,7 @@ public static class Patterns
             byte[] line = "held\n"u8.ToArray(), back = new byte[line.Length];
             for (int i = 0; i < count; i++)
             {
-                var s = Server.Connect(server.Port);
+                var s = Loopback.Connect(server.Port, timeoutMs: 30000);
                 sockets.Add(s);
                 s.Send(line);
                 ReadExactly(s, back);
@@ -123,8 +124,8 @@ public static class Patterns
             }
             int[] kids = server.Children();
             if (kids.Length < count) throw new BenchException($"held: {kids.Length} children for {count} connections");
-            var child = kids.Select(k => (double)Server.PrivateKiB(k)).Order().ToArray();
-            return (Stats.Percentile(child, 0.5), Server.PrivateKiB(server.Pid));
+            var child = kids.Select(k => (double)ProcFs.PrivateKiB(k)).Order().ToArray();
+            return (Stats.Percentile(child, 0.5), ProcFs.PrivateKiB(server.Pid));
         }
         finally
         {

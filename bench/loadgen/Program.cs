@@ -51,7 +51,7 @@ static Results ForkTable(Options options)
         foreach (var (name, server, extra) in round % 2 == 1 ? impls : impls.Reverse())
         {
             Console.Error.WriteLine($"round {round}/{options.Rounds}: {name}");
-            using var s = Server.Start(name == "c" ? "C serv01" : "echosrv", server, extra);
+            using var s = BenchServer.Start(name == "c" ? "C serv01" : "echosrv", server, extra);
             var rate = Patterns.ConnectionRate(s.Port, 16, options.Seconds);
             results.Add(name, "conn_per_s", rate.PerSecond);
             results.Add(name, "conn_p50_ms", rate.P50Ms);

@@ -6,6 +6,7 @@
 // and on a loaded lab machine. The C twin and tcpcli are timed the same way, for scale.
 using System.Diagnostics;
 using System.Globalization;
+using UnpServers.Testing;
 
 namespace UnpServers.Bench;
 
@@ -28,7 +29,7 @@ public sealed class Startup(Options options)
     /// <summary>--startup-runs rounds, each one of every row, the order reversed every other round; the clients talk to a C server.</summary>
     public void Run()
     {
-        using var target = Server.Start("C serv01", options.C(Designs.Twin("fork")));
+        using var target = BenchServer.Start("C serv01", options.C(Designs.Twin("fork")));
         string port = target.Port.ToString(CultureInfo.InvariantCulture);
         for (int round = 0; round < options.StartupRuns; round++)
         {
@@ -52,7 +53,7 @@ public sealed class Startup(Options options)
     /// <summary>A server on a port of its own, echosrv or the C twin, both with the same arguments.</summary>
     private double Listen(bool echo, string server)
     {
-        string port = Server.FreePort().ToString(CultureInfo.InvariantCulture);
+        string port = Loopback.FreePort().ToString(CultureInfo.InvariantCulture);
         return Clock(["--listen", port, .. echo ? ["--echo"] : Array.Empty<string>()], server, "--port", port, "--log", "/dev/null");
     }
 

@@ -4,12 +4,9 @@ using UnpServers.Cli;
 
 namespace UnpServers.DaytimeCli;
 
-public sealed class Options : IProgramOptions
+public sealed class Options : ClientArguments, IProgramOptions
 {
     public static string UsageLine => "daytimecli HOST [--port N] [--count]";
-
-    [Value(1, Hidden = true)] // the positional arguments beyond those declared: refused
-    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name.")]
     public string Host { get; set; } = "";
@@ -20,10 +17,5 @@ public sealed class Options : IProgramOptions
     [Option("count", HelpText = "UNP exercise 1.5: after the reply, print counter = N, the number of reads it took.")]
     public bool Count { get; set; }
 
-    public string? Validate()
-    {
-        if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
-        if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
-        return null;
-    }
+    public string? Validate() => CheckServer(Host, Port);
 }

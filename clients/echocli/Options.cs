@@ -5,12 +5,9 @@ using UnpServers.Clients;
 
 namespace UnpServers.EchoCli;
 
-public sealed class Options : IProgramOptions
+public sealed class Options : ClientArguments, IProgramOptions
 {
     public static string UsageLine => "echocli HOST [--port N] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0 | --blocking] [--keepalive S]";
-
-    [Value(1, Hidden = true)] // the positional arguments beyond those declared: refused
-    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Value(0, MetaName = "HOST", Required = true, HelpText = "Server: IPv4 or IPv6 address, or a name (every address is tried in turn).")]
     public string Host { get; set; } = "";
@@ -43,9 +40,8 @@ public sealed class Options : IProgramOptions
 
     public string? Validate()
     {
-        if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
+        if (CheckServer(Host, Port) is string bad) return bad;
         if (!Arguments.TryParseName(Sigpipe, out _sigpipe)) return $"--sigpipe must be one of {Arguments.Names<SigpipeAction>()}, not {Sigpipe}";
-        if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
         if (Connections is < 1 or > ManyConnections.Max) return $"-n must be 1..{ManyConnections.Max}, not {Connections}"; // one descriptor each
         if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
         if (SigpipeDemo && Linger0) return "--sigpipe-demo and --linger0 are separate lessons; choose one";

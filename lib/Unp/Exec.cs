@@ -49,7 +49,8 @@ public static class Exec
         return t;
     }
 
-    private static List<byte[]> SplitNul(string path)
+    /// <summary>A /proc file of NUL-terminated strings (environ, cmdline), each as its bytes.</summary>
+    public static List<byte[]> SplitNul(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         var list = new List<byte[]>();

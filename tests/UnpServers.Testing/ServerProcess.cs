@@ -55,7 +55,7 @@ public sealed partial class ServerProcess : IDisposable
     public static ServerProcess StartExactly(string program, IEnumerable<string> argv, string logPath, bool logToStdout,
                                              IDictionary<string, string>? env = null, int timeoutMs = 10000, Action<string>? onStderr = null)
     {
-        var psi = new ProcessStartInfo(program.Contains('/') ? program : Repo.Program(program))
+        var psi = new ProcessStartInfo(program.Contains('/') ? Path.GetFullPath(program) : Repo.Program(program))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -76,7 +76,7 @@ public sealed partial class ServerProcess : IDisposable
             catch (TimeoutException)
             {
                 string why = p.WaitForExit(2000) ? $"exited with status {p.ExitCode} before it listened" : $"did not listen within {timeoutMs} ms";
-                throw new InvalidOperationException($"{program} {why}.\nlog:\n{server.Log}\nstderr:\n{server.StdErr}");
+                throw new ServerStartException(program, why, server.Log, server.StdErr);
             }
             server.Port = int.Parse(m.Groups[1].Value);
             if (int.Parse(m.Groups[2].Value) != p.Id)
@@ -232,4 +232,15 @@ public sealed partial class ServerProcess : IDisposable
         server.WaitForExit(5000); // Process reaps the server itself
         Reaping.KillAndReap(kids, 3000);
     }
+}
+
+/// <summary>A server that did not listen: the message has its log and stderr; Reason, one line for a person.</summary>
+public sealed class ServerStartException(string program, string why, string log, string stderr)
+    : InvalidOperationException($"{program} {why}.\nlog:\n{log}\nstderr:\n{stderr}")
+{
+    /// <summary>"exited with status 1 before it listened; it said: LINE", the server's last line of its own.</summary>
+    public string Reason { get; } = Said(log, stderr) is string said ? $"{why}; it said: {said}" : why;
+
+    private static string? Said(string log, string stderr)
+        => $"{log}\n{stderr}".Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
 }

@@ -1,7 +1,3 @@
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -30,32 +26,32 @@ public class AcceptErrorTests
         using var server = ServerProcess.StartEcho();
         using (FailNextAccept(server.Pid, errno))
         {
-            using var s = EchoClient.Connect(server.Port);
-            Assert.That(EchoClient.Line(s, "still served"), Is.EqualTo("still served\n"));
+            using var s = Loopback.Connect(server.Port);
+            Assert.That(TestSocket.Line(s, "still served"), Is.EqualTo("still served\n"));
         }
         server.WaitForLog(new($@"^accept error: {Regex.Escape(text)} \({errno}\), retrying$"), 5000);
         Assert.That(server.HasExited, Is.False, server.Log);
-        using var next = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+        using var next = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(next, "next"), Is.EqualTo("next\n"));
     }
 
     [Test]
     public void AFatalAcceptErrorStopsTheChildrenThenExits1()
     {
         using var server = ServerProcess.StartEcho();
-        using var first = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(first, "served"), Is.EqualTo("served\n"));
+        using var first = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(first, "served"), Is.EqualTo("served\n"));
         int child = server.Children().Single();
 
         using (FailNextAccept(server.Pid, "EINVAL"))
         {
-            using var second = EchoClient.Connect(server.Port); // the kernel completes it; accept() fails
+            using var second = Loopback.Connect(server.Port); // the kernel completes it; accept() fails
             Assert.That(server.WaitForExit(10000), Is.EqualTo(1), server.Log);
         }
         Assert.That(server.Log, Does.Contain("accept error: Invalid argument (EINVAL)"));
         Assert.That(server.Log, Does.Contain($"child {child} terminated by signal 15 (SIGTERM)"), "ended as SIGTERM ends them");
         Assert.That(server.LogLines().Last(), Is.EqualTo("stopped"));
-        Assert.That(EchoClient.ReadToEnd(first), Is.Empty, "the first client sees its connection close");
+        Assert.That(TestSocket.ReadToEnd(first), Is.Empty, "the first client sees its connection close");
         Assert.That(ProcFs.Exists(child), Is.False);
     }
 }

@@ -1,6 +1,3 @@
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>echocli --blocking: tcpcli01's str_cli (UNP 5.5), fgets, write, readline, no poll.</summary>

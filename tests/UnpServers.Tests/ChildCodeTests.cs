@@ -2,7 +2,6 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using UnpServers.Child;
 using UnpServers.ForkSafety;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 

@@ -1,6 +1,3 @@
-using System.Text;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -8,18 +5,8 @@ namespace UnpServers.Tests;
 /// connections at a time than it opens.
 /// </summary>
 [TestFixture]
-public class ClientHardeningTests
+public class ClientHardeningTests : SharedEchoServer
 {
-    private ServerProcess _server = null!;
-
-    [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho();
-
-    [OneTimeTearDown]
-    public void StopServer() => _server.Dispose();
-
-    private string Port => _server.Port.ToString();
-
     /// <summary>Runs a program from bin/ with redirections applied by the shell (e.g. "&lt;&amp;-"), which then execs it.</summary>
     private static Run.Result Redirected(string redirections, string program, params string[] args)
         => Run.Command("/bin/sh", ["-c", $"exec \"$0\" \"$@\" {redirections}", Repo.Program(program), .. args], timeoutMs: 10000);

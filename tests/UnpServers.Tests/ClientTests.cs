@@ -1,23 +1,9 @@
-using System.Text;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>echocli: batch and interactive use, the server going first, and the lesson modes.</summary>
 [TestFixture]
-public class ClientTests
+public class ClientTests : SharedEchoServer
 {
-    private ServerProcess _server = null!;
-
-    [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho();
-
-    [OneTimeTearDown]
-    public void StopServer() => _server.Dispose();
-
-    private string Port => _server.Port.ToString();
-
     [Test]
     public void A32MiBRandomBinaryFileComesBackByteIdentical()
     {

@@ -1,10 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
@@ -26,8 +20,8 @@ public partial class DaytimeTests
     /// <summary>What nc would show: the raw bytes up to the server's FIN.</summary>
     private static string RawReply(int port)
     {
-        using var s = EchoClient.Connect(port);
-        return Encoding.ASCII.GetString(EchoClient.ReadToEnd(s));
+        using var s = Loopback.Connect(port);
+        return Encoding.ASCII.GetString(TestSocket.ReadToEnd(s));
     }
 
     [TestCase("iterative")]
@@ -66,10 +60,7 @@ public partial class DaytimeTests
     public void DaytimecliReadsUntilEofWhateverThePieces()
     {
         // UNP exercise 1.5: a server that writes its reply one byte per write.
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = Loopback.Listen(out int port);
         const string line = "Sat Nov 21 18:09:00 2026\r\n";
         var server = Task.Run(() =>
         {

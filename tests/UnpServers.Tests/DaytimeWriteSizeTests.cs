@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>daytimesrv --write-size N (UNP exercise 1.5): the reply in pieces, each its own read.</summary>

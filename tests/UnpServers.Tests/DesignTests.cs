@@ -1,8 +1,4 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
@@ -48,19 +44,19 @@ public class DesignTests
         using var server = Start(design, "--idle-timeout", "5");
         var random = new Random(30);
         byte[] small = "hello, chapter 30\n"u8.ToArray();
-        Assert.That(EchoClient.RoundTrip(server.Port, small), Is.EqualTo(small));
+        Assert.That(TestSocket.RoundTrip(server.Port, small), Is.EqualTo(small));
         byte[] large = new byte[1 << 20];
         random.NextBytes(large);
-        Assert.That(EchoClient.RoundTrip(server.Port, large), Is.EqualTo(large), "1 MiB, byte for byte");
+        Assert.That(TestSocket.RoundTrip(server.Port, large), Is.EqualTo(large), "1 MiB, byte for byte");
 
         var payloads = Enumerable.Range(0, 16).Select(i => { var b = new byte[65536 + i]; random.NextBytes(b); return b; }).ToArray();
-        var echoes = payloads.Select(p => Task.Run(() => EchoClient.RoundTrip(server.Port, p))).ToArray();
+        var echoes = payloads.Select(p => Task.Run(() => TestSocket.RoundTrip(server.Port, p))).ToArray();
         Assert.That(Task.WaitAll(echoes, 60000), Is.True, "16 concurrent clients within 60 s");
         for (int i = 0; i < 16; i++) Assert.That(echoes[i].Result, Is.EqualTo(payloads[i]), $"client {i}");
 
         // --idle-timeout works in this design too: a client that sends nothing is closed.
-        using (var idle = EchoClient.Connect(server.Port, timeoutMs: 20000))
-            Assert.That(EchoClient.ReadToEnd(idle), Is.Empty, "the idle client is closed");
+        using (var idle = Loopback.Connect(server.Port, timeoutMs: 20000))
+            Assert.That(TestSocket.ReadToEnd(idle), Is.Empty, "the idle client is closed");
 
         Assert.That(Wait.Until(() => server.CountLog(new("^connection from 127\\.0\\.0\\.1, port \\d+$")) == 19, 10000), Is.True,
                     "one connection-from line per client:\n" + server.Log);
@@ -83,8 +79,8 @@ public class DesignTests
     public void SigtermStopsTheDesignAndLeavesNothingBehind(string design)
     {
         using var server = Start(design);
-        var clients = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "held"), Is.EqualTo("held\n"));
+        var clients = Enumerable.Range(0, 2).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(TestSocket.Line(c, "held"), Is.EqualTo("held\n"));
         int expected = Preforked.Contains(design) ? 3 : NonForking.Contains(design) ? 0 : 2;
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == expected, 5000), Is.True, $"{expected} children: ps shows the design");
@@ -94,7 +90,7 @@ public class DesignTests
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty, "no child left behind, not even a zombie");
         foreach (Socket c in clients)
         {
-            Assert.That(EchoClient.ReadToEnd(c), Is.Empty, "each held client sees its connection close");
+            Assert.That(TestSocket.ReadToEnd(c), Is.Empty, "each held client sees its connection close");
             c.Dispose();
         }
         Assert.That(server.LogLines(), Does.Contain("received SIGTERM, stopping").And.Contain("stopped"));
@@ -106,8 +102,8 @@ public class DesignTests
         using var server = Start(design);
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
-        var clients = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "before"), Is.EqualTo("before\n"));
+        var clients = Enumerable.Range(0, 2).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(TestSocket.Line(c, "before"), Is.EqualTo("before\n"));
 
         int victim = kids[0];
         server.SignalChild(victim, LibC.SIGKILL);
@@ -121,13 +117,13 @@ public class DesignTests
         int cut = 0;
         foreach (Socket c in clients)
         {
-            try { if (EchoClient.Line(c, "after") != "after\n") cut++; }
+            try { if (TestSocket.Line(c, "after") != "after\n") cut++; }
             catch (SocketException) { cut++; }
             c.Dispose();
         }
         Assert.That(cut, Is.LessThanOrEqualTo(1), "at most the killed child's own connection is lost");
         for (int i = 0; i < 4; i++)
-            Assert.That(EchoClient.RoundTrip(server.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "new clients are served");
+            Assert.That(TestSocket.RoundTrip(server.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "new clients are served");
     }
 
     /// <summary>
@@ -180,7 +176,7 @@ public class DesignTests
                     "the child waits in accept(), holding the lock");
         server.SignalChild(kids[0], LibC.SIGKILL);
         server.WaitForLog(new($@"^child {kids[0]} is gone; forked \d+ in its place$"), 10000);
-        Assert.That(EchoClient.RoundTrip(server.Port, "still\n"u8.ToArray(), 15000), Is.EqualTo("still\n"u8.ToArray()),
+        Assert.That(TestSocket.RoundTrip(server.Port, "still\n"u8.ToArray(), 15000), Is.EqualTo("still\n"u8.ToArray()),
                     "the successor took the lock and accepted");
     }
 

@@ -1,26 +1,16 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>str_echo returns every byte as it came, whatever it is: in a forked child, and in an exec'd one.</summary>
 [TestFixture("fork")]
 [TestFixture("exec")]
-public class EchoTests(string mode)
+public class EchoTests(string mode) : SharedEchoServer(Modes.Args(mode))
 {
-    private ServerProcess _server = null!;
-
-    [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho(Modes.Args(mode));
-
-    [OneTimeTearDown]
-    public void StopServer() => _server.Dispose();
-
     [Test]
     public void An8MiBRandomBinaryStreamEchoesByteIdentical()
     {
         byte[] data = new byte[8 << 20];
         new Random(2).NextBytes(data);
-        byte[] got = EchoClient.RoundTrip(_server.Port, data);
+        byte[] got = TestSocket.RoundTrip(Server.Port, data);
         Assert.That(got.Length, Is.EqualTo(data.Length));
         Assert.That(got.AsSpan().SequenceEqual(data), Is.True, "echoed bytes differ");
     }
@@ -29,7 +19,7 @@ public class EchoTests(string mode)
     public void NulBytesAndNoTrailingNewlineEchoExactly()
     {
         byte[] data = [0, 0, (byte)'a', 0, (byte)'\r', 0xff, 0xfe, (byte)'z', 0];
-        Assert.That(EchoClient.RoundTrip(_server.Port, data), Is.EqualTo(data));
+        Assert.That(TestSocket.RoundTrip(Server.Port, data), Is.EqualTo(data));
     }
 
     [Test]
@@ -38,40 +28,40 @@ public class EchoTests(string mode)
         byte[] data = new byte[1 << 20];
         data.AsSpan().Fill((byte)'x');
         data[^1] = (byte)'\n';
-        Assert.That(EchoClient.RoundTrip(_server.Port, data), Is.EqualTo(data));
+        Assert.That(TestSocket.RoundTrip(Server.Port, data), Is.EqualTo(data));
     }
 
     [Test]
     public void AnEmptySessionEchoesNothing()
-        => Assert.That(EchoClient.RoundTrip(_server.Port, []), Is.Empty);
+        => Assert.That(TestSocket.RoundTrip(Server.Port, []), Is.Empty);
 
     [Test]
     public void TheLogShowsTheIPv4PeerPlainAndEachChildsEnd()
     {
-        using (var s = EchoClient.Connect(_server.Port))
-            Assert.That(EchoClient.Line(s, "hello"), Is.EqualTo("hello\n"));
-        _server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
-        _server.WaitForLog(new(@"^child \d+ terminated, exit status 0$"), 5000);
-        Assert.That(_server.Log, Does.Not.Contain("::ffff:"));
+        using (var s = Loopback.Connect(Server.Port))
+            Assert.That(TestSocket.Line(s, "hello"), Is.EqualTo("hello\n"));
+        Server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
+        Server.WaitForLog(new(@"^child \d+ terminated, exit status 0$"), 5000);
+        Assert.That(Server.Log, Does.Not.Contain("::ffff:"));
     }
 
     [Test]
     public void AnIPv6ClientIsLoggedAsIPv6()
     {
-        using (var s = EchoClient.Connect(_server.Port, System.Net.IPAddress.IPv6Loopback))
-            Assert.That(EchoClient.Line(s, "six"), Is.EqualTo("six\n"));
-        _server.WaitForLog(new(@"^connection from ::1, port \d+$"), 5000);
+        using (var s = Loopback.Connect(Server.Port, System.Net.IPAddress.IPv6Loopback))
+            Assert.That(TestSocket.Line(s, "six"), Is.EqualTo("six\n"));
+        Server.WaitForLog(new(@"^connection from ::1, port \d+$"), 5000);
     }
 
     [Test]
     public void EveryChildIsNamedAfterTheProgram()
     {
-        using var s = EchoClient.Connect(_server.Port);
-        EchoClient.Line(s, "ps");
-        Assert.That(ProcFs.Comm(_server.Pid), Is.EqualTo("echosrv"));
+        using var s = Loopback.Connect(Server.Port);
+        TestSocket.Line(s, "ps");
+        Assert.That(ProcFs.Comm(Server.Pid), Is.EqualTo("echosrv"));
         // A child of an earlier test may exit between the listing and the read: "" is a process gone.
         string[] names = [];
-        Assert.That(Wait.Until(() => (names = _server.Children().Select(ProcFs.Comm).Where(c => c != "").ToArray()).Length > 0, 5000), Is.True);
+        Assert.That(Wait.Until(() => (names = Server.Children().Select(ProcFs.Comm).Where(c => c != "").ToArray()).Length > 0, 5000), Is.True);
         Assert.That(names, Is.All.EqualTo("echosrv"));
     }
 }

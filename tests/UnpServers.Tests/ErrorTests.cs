@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>Bad input gets a clear error: UNP-style for system calls, exit 64 for arguments.</summary>
@@ -81,13 +77,19 @@ public class ErrorTests
         Assert.That(version.StdOut.Trim(), Does.Match(@"^echosrv \(UnpServers\) \d+\.\d+\.\d+$"));
     }
 
+    /// <summary>UNP 4.5's Listen wrapper: LISTENQ wins over the program's backlog.</summary>
     [Test]
     public void TheListenqEnvironmentVariableOverridesTheBacklog()
+        => Assert.That(BacklogOfEchosrv100WithListenq("7"), Is.EqualTo("7"));
+
+    /// <summary>The backlog of echosrv --backlog 100 started with LISTENQ=listenq: a listener's Send-Q in ss.</summary>
+    private static string BacklogOfEchosrv100WithListenq(string listenq)
     {
-        // UNP 4.5's Listen wrapper: LISTENQ wins over the program's backlog. ss shows a listener's backlog as Send-Q.
-        using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = "7" });
+        using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = listenq });
         var r = Run.Shell($"ss -Htln '( sport = :{server.Port} )'");
-        Assert.That(r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], Is.EqualTo("7"), r.StdOut);
+        string[] fields = r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(fields, Has.Length.GreaterThan(2), r.StdOut);
+        return fields[2];
     }
 
     /// <summary>UNP's Listen takes LISTENQ with atoi(): "abc" would be a backlog of 0. Refused as --backlog -1 is.</summary>
@@ -105,25 +107,23 @@ public class ErrorTests
 
     [Test]
     public void AnEmptyListenqIsUnset()
-    {
-        using var server = ServerProcess.Start("echosrv", ["--backlog", "100"], new Dictionary<string, string> { ["LISTENQ"] = "" });
-        var r = Run.Shell($"ss -Htln '( sport = :{server.Port} )'");
-        Assert.That(r.StdOut.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2], Is.EqualTo("100"), r.StdOut);
-    }
+        => Assert.That(BacklogOfEchosrv100WithListenq(""), Is.EqualTo("100"));
 
     /// <summary>Under a super-server, the options that listen, accept or choose the user mean nothing.</summary>
-    [TestCase("echosrv", "--port 5", "--port")]
-    [TestCase("echosrv", "--bind 127.0.0.1", "--bind")]
-    [TestCase("echosrv", "--backlog 5", "--backlog")]
-    [TestCase("echosrv", "--model fork", "--model")]
-    [TestCase("echosrv", "--reap waitpid", "--reap")]
-    [TestCase("echosrv", "--max-children 256", "--max-children")]
-    [TestCase("echosrv", "--exec", "--exec")]
-    [TestCase("daytimesrv", "--fork", "--fork")]
-    [TestCase("daytimesrv", "--port 13", "--port")]
-    public void InetdRefusesWhatOnlyAListeningServerMeans(string program, string args, string option)
+    [TestCase("echosrv --port 5")]
+    [TestCase("echosrv --bind 127.0.0.1")]
+    [TestCase("echosrv --backlog 5")]
+    [TestCase("echosrv --model fork")]
+    [TestCase("echosrv --reap waitpid")]
+    [TestCase("echosrv --max-children 256")]
+    [TestCase("echosrv --exec")]
+    [TestCase("daytimesrv --fork")]
+    [TestCase("daytimesrv --port 13")]
+    public void InetdRefusesWhatOnlyAListeningServerMeans(string commandLine)
     {
-        var r = Run.Program(program, ["--inetd", .. args.Split(' ')], stdin: "");
+        string[] words = commandLine.Split(' ');
+        string program = words[0], option = words[1];
+        var r = Run.Program(program, ["--inetd", .. words[1..]], stdin: "");
         Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo($"{program}: {option} does not apply to --inetd, which serves the one connection on stdin/stdout"));
         Assert.That(r.StdErr, Does.Contain("usage: " + program));
@@ -149,7 +149,7 @@ public class ErrorTests
         var lower = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={lowestFree}:"]);
         Assert.That(lower.ExitCode, Is.EqualTo(0), lower.StdErr);
 
-        using var s = EchoClient.Connect(server.Port); // completed by the kernel, waiting in the backlog
+        using var s = Loopback.Connect(server.Port); // completed by the kernel, waiting in the backlog
         s.Send("waited\n"u8);
         server.WaitForLog(new(@"^accept error: Too many open files \(EMFILE\)$"), 5000);
         long first = Environment.TickCount64;
@@ -162,9 +162,9 @@ public class ErrorTests
 
         var raise = Run.Command("prlimit", ["--pid", server.Pid.ToString(), $"--nofile={soft}:"]);
         Assert.That(raise.ExitCode, Is.EqualTo(0), raise.StdErr);
-        Assert.That(EchoClient.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting connection is served");
-        using var next = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+        Assert.That(TestSocket.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting connection is served");
+        using var next = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(next, "next"), Is.EqualTo("next\n"));
         Assert.That(server.CountLog(new(@"^connection from ")), Is.EqualTo(2), server.Log);
     }
 }

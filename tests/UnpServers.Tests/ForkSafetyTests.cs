@@ -1,6 +1,4 @@
-using System.Text.RegularExpressions;
 using UnpServers.Child;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
@@ -13,14 +11,14 @@ public class ForkSafetyTests
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1"],
             new Dictionary<string, string> { [AllocationReport.Variable] = "1" });
-        EchoClient.RoundTrip(server.Port, new byte[100_000]);          // echo, then EOF
-        using (var s = EchoClient.Connect(server.Port))                 // reset by the client
+        TestSocket.RoundTrip(server.Port, new byte[100_000]);          // echo, then EOF
+        using (var s = Loopback.Connect(server.Port))                 // reset by the client
         {
-            EchoClient.Line(s, "reset");
-            EchoClient.Reset(s);
+            TestSocket.Line(s, "reset");
+            TestSocket.Reset(s);
         }
-        using (var idle = EchoClient.Connect(server.Port))              // the idle timeout
-            Assert.That(EchoClient.ReadToEnd(idle), Is.Empty);
+        using (var idle = Loopback.Connect(server.Port))              // the idle timeout
+            Assert.That(TestSocket.ReadToEnd(idle), Is.Empty);
 
         Assert.That(Wait.Until(() => server.CountLog(new("allocated")) == 3, 10000), Is.True, server.Log);
         var lines = server.LogLines().Where(l => l.Contains("allocated")).ToList();
@@ -53,8 +51,8 @@ public class ForkSafetyTests
     public void AChildHasDefaultHandlersAndNoParentDescriptors()
     {
         using var server = ServerProcess.StartEcho();
-        using var s = EchoClient.Connect(server.Port);
-        EchoClient.Line(s, "inspect");
+        using var s = Loopback.Connect(server.Port);
+        TestSocket.Line(s, "inspect");
         int child = 0;
         Assert.That(Wait.Until(() => (child = server.Children().FirstOrDefault()) != 0, 5000), Is.True);
         var status = File.ReadAllLines($"/proc/{child}/status").ToDictionary(l => l.Split(':')[0], l => l.Split('\t').Last());

@@ -1,6 +1,3 @@
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>The harness signals a process only through a pidfd opened for a checked child.</summary>
@@ -14,8 +11,8 @@ public class HarnessTests
         Assert.That(ProcessHandle.OfOwnChild(1), Is.Null, "pid 1 is not the test's child");
         using (var own = ProcessHandle.OfOwnChild(server.Pid)) Assert.That(own, Is.Not.Null, "the server is");
 
-        var c = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(c, "x"), Is.EqualTo("x\n"));
+        var c = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(c, "x"), Is.EqualTo("x\n"));
         int kid = server.Children().Single();
         Assert.That(ProcessHandle.OfOwnChild(kid), Is.Null, "the server's child is not the test's");
         using var h = ProcessHandle.OfChild(kid, server.Pid);
@@ -33,8 +30,8 @@ public class HarnessTests
         int kid;
         using (var server = ServerProcess.StartEcho())
         {
-            using var c = EchoClient.Connect(server.Port);
-            Assert.That(EchoClient.Line(c, "x"), Is.EqualTo("x\n"));
+            using var c = Loopback.Connect(server.Port);
+            Assert.That(TestSocket.Line(c, "x"), Is.EqualTo("x\n"));
             kid = server.Children().Single();
             server.Signal(LibC.SIGKILL); // the child lives on, serving c
             Assert.That(server.WaitForExit(5000), Is.Not.Null, "the server is gone");

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>

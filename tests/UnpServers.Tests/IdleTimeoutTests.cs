@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using UnpServers.Child;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
@@ -27,7 +25,7 @@ public class IdleTimeoutTests
         };
         var clock = System.Diagnostics.Stopwatch.StartNew();
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "30", .. args], timeoutMs: 20000);
-        Assert.That(EchoClient.RoundTrip(server.Port, "at once\n"u8.ToArray(), 15000), Is.EqualTo("at once\n"u8.ToArray()));
+        Assert.That(TestSocket.RoundTrip(server.Port, "at once\n"u8.ToArray(), 15000), Is.EqualTo("at once\n"u8.ToArray()));
         Assert.That(clock.ElapsedMilliseconds, Is.LessThan(15000), "served long before the 30 s time-out");
         clock.Restart();
         Assert.That(server.Stop(10000)?.Code, Is.EqualTo(0), "SIGTERM stops it\n" + server.Log);
@@ -40,7 +38,7 @@ public class IdleTimeoutTests
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1", .. Modes.Args(mode)],
             new Dictionary<string, string> { [AllocationReport.Variable] = "1" });
-        using var s = EchoClient.Connect(server.Port);
+        using var s = Loopback.Connect(server.Port);
         s.ReceiveBufferSize = 4096;
         // Send and never read: the echo fills our receive buffer, then the child's send
         // buffer, and its write blocks. Sending stops too once the child stops reading.

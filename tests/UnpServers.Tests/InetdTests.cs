@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>--inetd under real super-servers (socat, tcpserver) that accept and exec our program per connection.</summary>
@@ -37,8 +32,8 @@ public class InetdTests
         // The client keeps its half open until the echo is back: socat ends a connection 0.5 s
         // after one side's EOF, sooner than a loaded machine starts the runtime.
         using var socat = SuperServer.Socat($"{Repo.Program("echosrv")} --inetd,stderr");
-        using var s = EchoClient.Connect(socat.Port);
-        Assert.That(EchoClient.Line(s, "one line"), Is.EqualTo("one line\n"), "the first bytes back are the echo, not a log line");
+        using var s = Loopback.Connect(socat.Port);
+        Assert.That(TestSocket.Line(s, "one line"), Is.EqualTo("one line\n"), "the first bytes back are the echo, not a log line");
     }
 
     [Test]
@@ -76,7 +71,7 @@ public class InetdTests
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        using var client = EchoClient.Connect(port);
+        using var client = Loopback.Connect(port);
         using var accepted = listener.AcceptSocket();
         string log = Path.GetTempFileName();
         try
@@ -88,9 +83,9 @@ public class InetdTests
             LibC.fcntl(fd, LibC.F_SETFD, 0); // let the shell inherit it
             using var p = Process.Start(psi)!;
             accepted.Close();
-            Assert.That(EchoClient.Line(client, "inetd"), Is.EqualTo("inetd\n"));
+            Assert.That(TestSocket.Line(client, "inetd"), Is.EqualTo("inetd\n"));
             client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
-            Assert.That(EchoClient.ReadToEnd(client), Is.Empty);
+            Assert.That(TestSocket.ReadToEnd(client), Is.Empty);
             Assert.That(p.WaitForExit(5000), Is.True);
             Assert.That(p.ExitCode, Is.EqualTo(0));
             int clientPort = ((System.Net.IPEndPoint)client.LocalEndPoint!).Port;

@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -28,14 +24,14 @@ public class IterativeTests
     public void AnIdleClientDoesNotKeepTheSignalsWaiting()
     {
         using var server = Start();
-        using var held = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(held, "held"), Is.EqualTo("held\n"));
+        using var held = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(held, "held"), Is.EqualTo("held\n"));
 
         server.Signal(LibC.SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 1, active 1, peak active 1, "), 5000);
         server.Signal(LibC.SIGHUP);
         server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
-        Assert.That(EchoClient.Line(held, "still served"), Is.EqualTo("still served\n"), "the client is served on after them");
+        Assert.That(TestSocket.Line(held, "still served"), Is.EqualTo("still served\n"), "the client is served on after them");
 
         StopsAtOnceAndClosesTheClient(server, held);
     }
@@ -44,7 +40,7 @@ public class IterativeTests
     public void AClientThatKeepsSendingDoesNotKeepTheServerFromStopping()
     {
         using var server = Start("--idle-timeout", "5"); // never idle: the time-out does not end it
-        using var s = EchoClient.Connect(server.Port);
+        using var s = Loopback.Connect(server.Port);
         long echoed = 0;
         var reader = Task.Run(() =>
         {
@@ -72,7 +68,7 @@ public class IterativeTests
     public void AClientThatNeverReadsDoesNotKeepTheServerFromStopping()
     {
         using var server = Start();
-        using var s = EchoClient.Connect(server.Port);
+        using var s = Loopback.Connect(server.Port);
         s.ReceiveBufferSize = 4096;
         // The echo fills our receive buffer, then the server's send buffer, and its write waits;
         // then the server reads no more, and our sending stalls too.
@@ -104,7 +100,7 @@ public class IterativeTests
     {
         using var server = Start();
         for (int i = 0; i < 3; i++)
-            Assert.That(EchoClient.RoundTrip(server.Port, "one at a time\n"u8.ToArray()), Is.EqualTo("one at a time\n"u8.ToArray()));
+            Assert.That(TestSocket.RoundTrip(server.Port, "one at a time\n"u8.ToArray()), Is.EqualTo("one at a time\n"u8.ToArray()));
         server.Signal(LibC.SIGUSR1);
         Assert.That(server.WaitForLog(new(@"^stats: .*"), 5000).Value,
                     Is.EqualTo("stats: accepted 3, active 0, peak active 1, log lines lost 0"));

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
-using UnpServers.Interop;
 using sockaddr_storage = Tmds.Linux.sockaddr_storage;
-using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;
@@ -57,8 +53,8 @@ public class KeepaliveTests
     private static Options ServerSide(params string[] args)
     {
         using var server = ServerProcess.StartEcho(args);
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "hello"), Is.EqualTo("hello\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "hello"), Is.EqualTo("hello\n"));
         int clientPort = ((IPEndPoint)s.LocalEndPoint!).Port;
         Options? found = null;
         Assert.That(Wait.Until(() => server.Children().Any(c => (found = SocketOf(c, clientPort, peer: true)) != null), 5000),
@@ -81,10 +77,7 @@ public class KeepaliveTests
     [Test]
     public void EchocliSetsKeepaliveOnItsSocket()
     {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen();
-        int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var listener = Loopback.Listen(out int port);
         using var cli = ClientProcess.Start("echocli", "127.0.0.1", "--port", port.ToString(), "--keepalive", "30");
         using var accepted = listener.Accept();
         // The socket exists at connect(); the options follow at once: poll for them, not for the socket.

@@ -1,6 +1,3 @@
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>However a lab is stopped, it leaves nothing behind: no server, no tcpdump, no client,

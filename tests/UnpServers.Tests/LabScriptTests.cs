@@ -1,5 +1,3 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>The lab scripts where the machine or the timing is not the usual one: a delayed ACK

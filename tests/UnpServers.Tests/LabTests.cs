@@ -1,5 +1,3 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>Each lab in labs/ checks itself; make test runs them all, each as one test, as a student

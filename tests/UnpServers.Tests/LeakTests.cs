@@ -1,5 +1,3 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>Many connections leave no zombie and no descriptor behind.</summary>
@@ -10,7 +8,7 @@ public class LeakTests
     public void TwoThousandConnectionsFromEightClientsLeakNothing()
     {
         using var server = ServerProcess.StartEcho();
-        EchoClient.RoundTrip(server.Port, [0]); // first connection: the log is open, everything warmed
+        TestSocket.RoundTrip(server.Port, [0]); // first connection: the log is open, everything warmed
         Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True);
         // The parent closes the child's pidfd after waitpid() and before it logs the exit.
         Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated")) == 1, 5000), Is.True, server.Log);
@@ -26,7 +24,7 @@ public class LeakTests
                 rnd.NextBytes(data);
                 try
                 {
-                    if (!EchoClient.RoundTrip(server.Port, data, 10000).AsSpan().SequenceEqual(data)) Interlocked.Increment(ref errors);
+                    if (!TestSocket.RoundTrip(server.Port, data, 10000).AsSpan().SequenceEqual(data)) Interlocked.Increment(ref errors);
                 }
                 catch (Exception)
                 {

@@ -1,7 +1,3 @@
-using System.Text;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;
@@ -58,14 +54,14 @@ public class LogTests
         string rotated = server.LogPath + ".1";
         try
         {
-            Assert.That(EchoClient.RoundTrip(server.Port, "before\n"u8.ToArray()), Is.EqualTo("before\n"u8.ToArray()));
+            Assert.That(TestSocket.RoundTrip(server.Port, "before\n"u8.ToArray()), Is.EqualTo("before\n"u8.ToArray()));
             server.WaitForLog(turn, 5000); // the turn's line is written, in the first file
             File.Move(server.LogPath, rotated);
             server.Signal(LibC.SIGHUP);
             server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
 
             for (int i = 0; i < 4; i++)
-                Assert.That(EchoClient.RoundTrip(server.Port, "after\n"u8.ToArray()), Is.EqualTo("after\n"u8.ToArray()));
+                Assert.That(TestSocket.RoundTrip(server.Port, "after\n"u8.ToArray()), Is.EqualTo("after\n"u8.ToArray()));
             Assert.That(Wait.Until(() => server.CountLog(turn) == 4, 5000), Is.True, "the four turns logged in the new file:\n" + server.Log);
             Assert.That(File.ReadLines(rotated).Count(l => turn.IsMatch(l)), Is.EqualTo(1), "the old file has the first turn only");
 

@@ -1,5 +1,3 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>The Makefile and the scripts behind it, as a student meets them on a shared lab machine.</summary>

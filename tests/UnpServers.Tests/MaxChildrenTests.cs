@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>--max-children: at the limit, connections wait in the backlog; none is refused.</summary>
@@ -14,12 +11,12 @@ public class MaxChildrenTests
         var first = new List<Socket>();
         for (int i = 0; i < 2; i++)
         {
-            var s = EchoClient.Connect(server.Port);
-            Assert.That(EchoClient.Line(s, $"first {i}"), Is.EqualTo($"first {i}\n"));
+            var s = Loopback.Connect(server.Port);
+            Assert.That(TestSocket.Line(s, $"first {i}"), Is.EqualTo($"first {i}\n"));
             first.Add(s);
         }
         // Connected (the kernel completes the handshake from the backlog) but not served.
-        var waiting = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
+        var waiting = Enumerable.Range(0, 2).Select(_ => Loopback.Connect(server.Port)).ToList();
         foreach (Socket s in waiting) s.Send("waiting\n"u8.ToArray());
         // Two SIGUSR1 round trips instead of a sleep: the server handles signals before it
         // accepts, in the same turn of its loop. Had it polled the listener when it logged the
@@ -37,7 +34,7 @@ public class MaxChildrenTests
 
         foreach (Socket s in waiting)
         {
-            Assert.That(System.Text.Encoding.ASCII.GetString(EchoClient.ReadExactly(s, 8)), Is.EqualTo("waiting\n"));
+            Assert.That(System.Text.Encoding.ASCII.GetString(TestSocket.ReadExactly(s, 8)), Is.EqualTo("waiting\n"));
             s.Dispose();
         }
         Assert.That(server.CountLog(new("^connection from")), Is.EqualTo(4));

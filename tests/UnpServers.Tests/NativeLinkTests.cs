@@ -1,5 +1,4 @@
 using System.Xml;
-using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 

@@ -1,8 +1,3 @@
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -11,47 +6,39 @@ namespace UnpServers.Tests;
 /// stopping only itself, the signals, the log, and what ps shows (named threads, no children).
 /// </summary>
 [TestFixtureSource(typeof(DesignTests), nameof(DesignTests.NonForking))]
-public class NonForkingDesignTests(string design)
+public class NonForkingDesignTests(string design) : SharedEchoServer("--model", design)
 {
-    private ServerProcess _server = null!;
-
-    [OneTimeSetUp]
-    public void StartServer() => _server = ServerProcess.StartEcho("--model", design);
-
-    [OneTimeTearDown]
-    public void StopServer() => _server.Dispose();
-
     [Test]
     public void AClientThatNeverReadsDoesNotStopTheOthers()
     {
-        using Socket hog = NeverReader(_server.Port);
-        using var other = EchoClient.Connect(_server.Port, timeoutMs: 5000);
-        Assert.That(EchoClient.Line(other, "still served"), Is.EqualTo("still served\n"));
-        using var fresh = EchoClient.Connect(_server.Port, timeoutMs: 5000);
-        Assert.That(EchoClient.Line(fresh, "and new ones"), Is.EqualTo("and new ones\n"));
+        using Socket hog = NeverReader(Server.Port);
+        using var other = Loopback.Connect(Server.Port, timeoutMs: 5000);
+        Assert.That(TestSocket.Line(other, "still served"), Is.EqualTo("still served\n"));
+        using var fresh = Loopback.Connect(Server.Port, timeoutMs: 5000);
+        Assert.That(TestSocket.Line(fresh, "and new ones"), Is.EqualTo("and new ones\n"));
     }
 
     [Test]
     public void UsrOneLogsTheStatsLineWithTheActiveConnections()
     {
-        using var held = EchoClient.Connect(_server.Port);
-        EchoClient.Line(held, "held");
-        int before = _server.CountLog(new("^stats: "));
-        _server.Signal(LibC.SIGUSR1);
-        Assert.That(Wait.Until(() => _server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
-        string stats = _server.LogLines().Last(l => l.StartsWith("stats: "));
+        using var held = Loopback.Connect(Server.Port);
+        TestSocket.Line(held, "held");
+        int before = Server.CountLog(new("^stats: "));
+        Server.Signal(LibC.SIGUSR1);
+        Assert.That(Wait.Until(() => Server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
+        string stats = Server.LogLines().Last(l => l.StartsWith("stats: "));
         Assert.That(stats, Does.Match(@"^stats: accepted \d+, active [1-9]\d*, peak active [1-9]\d*, log lines lost 0$"), "no children: no reaped nor fork failures");
-        _server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
+        Server.WaitForLog(new(@"^connection from 127\.0\.0\.1, port \d+$"), 5000);
     }
 
     [Test]
     public void EveryThreadKeepsTheHandledSignalsBlocked()
     {
-        using var held = EchoClient.Connect(_server.Port);
-        EchoClient.Line(held, "held"); // the thread design has a connection thread now
+        using var held = Loopback.Connect(Server.Port);
+        TestSocket.Line(held, "held"); // the thread design has a connection thread now
         ulong handled = 0;
         foreach (int sig in (int[])[LibC.SIGHUP, LibC.SIGINT, LibC.SIGUSR1, LibC.SIGTERM, LibC.SIGCHLD]) handled |= 1UL << (sig - 1);
-        var tasks = Directory.GetDirectories($"/proc/{_server.Pid}/task");
+        var tasks = Directory.GetDirectories($"/proc/{Server.Pid}/task");
         Assert.That(tasks, Is.Not.Empty);
         foreach (string task in tasks)
         {
@@ -67,10 +54,10 @@ public class NonForkingDesignTests(string design)
     [Test]
     public void PsShowsTheDesign()
     {
-        using var held = EchoClient.Connect(_server.Port);
-        EchoClient.Line(held, "held");
+        using var held = Loopback.Connect(Server.Port);
+        TestSocket.Line(held, "held");
         string[] comms = [];
-        bool Shows(Func<string[], bool> what) => Wait.Until(() => what(comms = ThreadNames(_server.Pid)), 5000);
+        bool Shows(Func<string[], bool> what) => Wait.Until(() => what(comms = ThreadNames(Server.Pid)), 5000);
         switch (design)
         {
             case "thread":
@@ -87,7 +74,7 @@ public class NonForkingDesignTests(string design)
                 Assert.That(Shows(c => c.Count(n => n == "echosrv") == 1 && !c.Any(n => n.StartsWith("echo ") || n.StartsWith("worker"))), Is.True, string.Join(", ", comms));
                 break;
         }
-        Assert.That(ProcFs.Children(_server.Pid), Is.Empty, "no child processes");
+        Assert.That(ProcFs.Children(Server.Pid), Is.Empty, "no child processes");
     }
 
     private static string[] ThreadNames(int pid)
@@ -109,8 +96,8 @@ public class NonForkingDesignTests(string design)
     public void SigtermEndsEveryConnectionAndExitsZero()
     {
         using var server = ServerProcess.StartEcho(design.StartsWith("prethread") ? ["--model", design, "--workers", "3"] : ["--model", design]);
-        var idle = Enumerable.Range(0, 2).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in idle) EchoClient.Line(c, "x");
+        var idle = Enumerable.Range(0, 2).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in idle) TestSocket.Line(c, "x");
         using Socket hog = NeverReader(server.Port);
 
         server.Signal(LibC.SIGTERM);
@@ -119,10 +106,10 @@ public class NonForkingDesignTests(string design)
         Assert.That(ProcFs.Exists(server.Pid), Is.False, "the server is gone");
         foreach (Socket c in idle)
         {
-            Assert.That(EchoClient.ReadToEnd(c), Is.Empty, "each client sees its connection close");
+            Assert.That(TestSocket.ReadToEnd(c), Is.Empty, "each client sees its connection close");
             c.Dispose();
         }
-        Assert.Throws<SocketException>(() => EchoClient.Connect(server.Port).Dispose(), "the listener is closed");
+        Assert.Throws<SocketException>(() => Loopback.Connect(server.Port).Dispose(), "the listener is closed");
     }
 
     /// <summary>
@@ -165,8 +152,8 @@ public class NonForkingDesignOptionTests
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from");
         Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out _), Is.True);
         using var server = ServerProcess.Start("echosrv", ["--model", design, "--user", "nobody", "--keepalive", "9"], logToStdout: true);
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));
         foreach (string task in Directory.GetDirectories($"/proc/{server.Pid}/task"))
         {
             string uids = File.ReadAllLines(Path.Combine(task, "status")).First(l => l.StartsWith("Uid:"));
@@ -189,8 +176,8 @@ public class NonForkingDesignOptionTests
             {
                 server.Signal(LibC.SIGHUP);
                 server.WaitForLog(new("^received SIGHUP; log reopened$"), 5000);
-                using var c = EchoClient.Connect(server.Port);
-                Assert.That(EchoClient.Line(c, "after hup"), Is.EqualTo("after hup\n"));
+                using var c = Loopback.Connect(server.Port);
+                Assert.That(TestSocket.Line(c, "after hup"), Is.EqualTo("after hup\n"));
             }
             finally { File.Delete(server.LogPath + ".1"); }
         }
@@ -207,14 +194,14 @@ public class NonForkingDesignOptionTests
     public void IdleTimeoutClosesAnIdleClientAndOneThatNeverReads(string design)
     {
         using var server = ServerProcess.StartEcho("--model", design, "--idle-timeout", "1");
-        using var idle = EchoClient.Connect(server.Port);
-        EchoClient.Line(idle, "then silence");
+        using var idle = Loopback.Connect(server.Port);
+        TestSocket.Line(idle, "then silence");
         using Socket hog = NonForkingDesignTests.NeverReader(server.Port);
-        Assert.That(EchoClient.ReadToEnd(idle), Is.Empty, "the idle client is closed");
+        Assert.That(TestSocket.ReadToEnd(idle), Is.Empty, "the idle client is closed");
         server.WaitForLog(new("^str_echo: idle for 1 s, closing$"), 5000);
         server.WaitForLog(new("^str_echo: client has not read for 1 s, closing$"), 5000);
-        using var c = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(c, "served on"), Is.EqualTo("served on\n"));
+        using var c = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(c, "served on"), Is.EqualTo("served on\n"));
     }
 }
 
@@ -233,18 +220,18 @@ public class SelectFdSetSizeTests
         var clients = new List<Socket>();
         try
         {
-            for (int i = 0; i < 1100; i++) clients.Add(EchoClient.Connect(server.Port));
+            for (int i = 0; i < 1100; i++) clients.Add(Loopback.Connect(server.Port));
             server.WaitForLog(new(@"^select: too many clients: descriptor 10\d\d is beyond FD_SETSIZE \(1024\); connection closed$"), 10000);
-            Assert.That(EchoClient.ReadToEnd(clients[^1]), Is.Empty, "the last client, beyond FD_SETSIZE, is closed");
-            Assert.That(EchoClient.Line(clients[0], "first"), Is.EqualTo("first\n"), "clients below FD_SETSIZE are served");
+            Assert.That(TestSocket.ReadToEnd(clients[^1]), Is.Empty, "the last client, beyond FD_SETSIZE, is closed");
+            Assert.That(TestSocket.Line(clients[0], "first"), Is.EqualTo("first\n"), "clients below FD_SETSIZE are served");
             for (int i = 0; i < 10; i++) clients[i].Dispose();
             // The server sees those ten closes and frees their descriptors: a newcomer is served.
             Socket? fresh = null;
             Assert.That(Wait.Until(() =>
             {
                 fresh?.Dispose();
-                fresh = EchoClient.Connect(server.Port, timeoutMs: 2000);
-                try { return EchoClient.Line(fresh, "fresh") == "fresh\n"; }
+                fresh = Loopback.Connect(server.Port, timeoutMs: 2000);
+                try { return TestSocket.Line(fresh, "fresh") == "fresh\n"; }
                 catch (SocketException) { return false; }
             }, 10000, 100), Is.True, "a new client is served once descriptors are free");
             fresh?.Dispose();

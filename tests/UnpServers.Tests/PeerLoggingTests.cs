@@ -1,6 +1,3 @@
-using System.Net;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>Who connected, logged once, even when the client resets before anyone asks getpeername().</summary>
@@ -11,11 +8,11 @@ public class PeerLoggingTests
     public void ExecLogsEachPeerOnceInTheParentEvenAfterAReset()
     {
         using var server = ServerProcess.StartEcho("--exec");
-        using (var s = EchoClient.Connect(server.Port))
-            Assert.That(EchoClient.Line(s, "hi"), Is.EqualTo("hi\n"));
-        var reset = EchoClient.Connect(server.Port);
+        using (var s = Loopback.Connect(server.Port))
+            Assert.That(TestSocket.Line(s, "hi"), Is.EqualTo("hi\n"));
+        var reset = Loopback.Connect(server.Port);
         int port = ((IPEndPoint)reset.LocalEndPoint!).Port;
-        EchoClient.Reset(reset); // long before the exec'd runtime could call getpeername()
+        TestSocket.Reset(reset); // long before the exec'd runtime could call getpeername()
 
         Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated")) == 2, 10000), Is.True, server.Log);
         Assert.That(server.CountLog(new(@"^connection from 127\.0\.0\.1, port \d+$")), Is.EqualTo(2), server.Log);
@@ -32,7 +29,7 @@ public class PeerLoggingTests
             // tcpserver without its TCPREMOTE* variables: only getpeername() could name the peer.
             using var tcpserver = SuperServer.Tcpserver("/usr/bin/env", "-u", "TCPREMOTEIP", "-u", "TCPREMOTEPORT",
                                                         Repo.Program("echosrv"), "--inetd", "--log", log);
-            EchoClient.Reset(EchoClient.Connect(tcpserver.Port));
+            TestSocket.Reset(Loopback.Connect(tcpserver.Port));
             Assert.That(Wait.Until(() => File.ReadAllText(log).Contains("connection on stdin"), 10000), Is.True, File.ReadAllText(log));
             Assert.That(File.ReadAllText(log), Does.Contain(
                 "connection on stdin, peer unknown: getpeername error: Transport endpoint is not connected (ENOTCONN)"));

@@ -1,6 +1,3 @@
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -18,8 +15,8 @@ public class PidReuseTests
     {
         if (LibC.geteuid() != 0) Assert.Ignore($"writing {LastPid} needs root");
         using var server = ServerProcess.StartEcho("--reap", "ignore");
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "hello"), Is.EqualTo("hello\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "hello"), Is.EqualTo("hello\n"));
         int child = server.Children().Single();
 
         // The server stopped, its child killed (and reaped by the kernel): the server has not yet seen it go.

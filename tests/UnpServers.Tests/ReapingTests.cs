@@ -1,6 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>UNP 5.8-5.10: five clients close at the same moment.</summary>
@@ -9,8 +6,8 @@ public class ReapingTests
 {
     private static void FiveClientsCloseTogether(ServerProcess server)
     {
-        var clients = Enumerable.Range(0, 5).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "tcpcli04"), Is.EqualTo("tcpcli04\n"));
+        var clients = Enumerable.Range(0, 5).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(TestSocket.Line(c, "tcpcli04"), Is.EqualTo("tcpcli04\n"));
         Assert.That(Wait.Until(() => server.Children().Length == 5, 5000), Is.True, "five children serve five clients");
         foreach (Socket c in clients) c.Close(); // five FINs at once: five children exit together
     }
@@ -56,8 +53,8 @@ public class ReapingTests
     public void ReapWaitCollectsOnePerSignalAndKeepsServing()
     {
         using var server = ServerProcess.StartEcho("--reap", "wait");
-        var clients = Enumerable.Range(0, 5).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in clients) Assert.That(EchoClient.Line(c, "tcpcli04"), Is.EqualTo("tcpcli04\n"));
+        var clients = Enumerable.Range(0, 5).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) Assert.That(TestSocket.Line(c, "tcpcli04"), Is.EqualTo("tcpcli04\n"));
         Assert.That(Wait.Until(() => server.Children().Length == 5, 5000), Is.True, "five children serve five clients");
         int[] kids = server.Children();
         // Stopped, the server cannot read a SIGCHLD before the next child exits: the five
@@ -77,8 +74,8 @@ public class ReapingTests
         Assert.That(ProcFs.Zombies(server.Pid), Has.Length.EqualTo(4), "four zombies stay");
 
         // It still serves; when this client leaves, its SIGCHLD brings one more wait().
-        using (var s = EchoClient.Connect(server.Port))
-            Assert.That(EchoClient.Line(s, "still here"), Is.EqualTo("still here\n"));
+        using (var s = Loopback.Connect(server.Port))
+            Assert.That(TestSocket.Line(s, "still here"), Is.EqualTo("still here\n"));
         Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated")) == 2, 5000), Is.True, server.Log);
         Assert.That(StatsNow(server), Is.EqualTo("stats: accepted 6, active 0, reaped 2, peak active 5, fork failures 0, log lines lost 0"));
         Assert.That(ProcFs.Zombies(server.Pid), Has.Length.EqualTo(4), "one wait() per SIGCHLD: still four zombies");

@@ -1,7 +1,3 @@
-using System.Net.Sockets;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>UNP 5.12-5.16: killing a child, SIGPIPE, stopping the server; and SIGHUP, SIGUSR1.</summary>
@@ -20,31 +16,31 @@ public class SignalTests
     public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
         using var server = ServerProcess.StartEcho(Modes.Args(mode));
-        using var victim = EchoClient.Connect(server.Port);
-        EchoClient.Line(victim, "victim");
+        using var victim = Loopback.Connect(server.Port);
+        TestSocket.Line(victim, "victim");
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True);
         int child = kids[0]; // the victim's, taken before the other connects (pids may wrap)
-        using var other = EchoClient.Connect(server.Port);
-        EchoClient.Line(other, "other");
+        using var other = Loopback.Connect(server.Port);
+        TestSocket.Line(other, "other");
         Assert.That(Wait.Until(() => server.Children().Length == 2, 5000), Is.True);
 
         server.SignalChild(child, sig);
 
-        Assert.That(EchoClient.ReadToEnd(victim), Is.Empty, "the killed child's client reads EOF");
+        Assert.That(TestSocket.ReadToEnd(victim), Is.Empty, "the killed child's client reads EOF");
         server.WaitForLog(new($@"^child {child} terminated by signal {sig} \({name}\)$"), 5000);
         Assert.That(server.HasExited, Is.False, "the parent survives");
-        Assert.That(EchoClient.Line(other, "other again"), Is.EqualTo("other again\n"), "other children are untouched");
-        using var fresh = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(fresh, "new"), Is.EqualTo("new\n"), "the parent serves new connections");
+        Assert.That(TestSocket.Line(other, "other again"), Is.EqualTo("other again\n"), "other children are untouched");
+        using var fresh = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(fresh, "new"), Is.EqualTo("new\n"), "the parent serves new connections");
     }
 
     [Test]
     public void SigtermStopsTheServerAndItsChildren()
     {
         using var server = ServerProcess.StartEcho();
-        var clients = Enumerable.Range(0, 3).Select(_ => EchoClient.Connect(server.Port)).ToList();
-        foreach (Socket c in clients) EchoClient.Line(c, "x");
+        var clients = Enumerable.Range(0, 3).Select(_ => Loopback.Connect(server.Port)).ToList();
+        foreach (Socket c in clients) TestSocket.Line(c, "x");
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
 
@@ -55,10 +51,10 @@ public class SignalTests
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty, "no child left behind");
         foreach (Socket c in clients)
         {
-            Assert.That(EchoClient.ReadToEnd(c), Is.Empty, "each client sees its connection close");
+            Assert.That(TestSocket.ReadToEnd(c), Is.Empty, "each client sees its connection close");
             c.Dispose();
         }
-        Assert.Throws<SocketException>(() => EchoClient.Connect(server.Port).Dispose(), "the listener is closed");
+        Assert.Throws<SocketException>(() => Loopback.Connect(server.Port).Dispose(), "the listener is closed");
     }
 
     [Test]
@@ -73,7 +69,7 @@ public class SignalTests
     public void AResetClientDoesNotCrashTheParentAndTheChildExitsNormally()
     {
         using var server = ServerProcess.StartEcho();
-        using (var s = EchoClient.Connect(server.Port))
+        using (var s = Loopback.Connect(server.Port))
         {
             // Send without reading: the child's writes block once our receive buffer is
             // full. Then reset: its next write meets the RST (UNP 5.13).
@@ -81,21 +77,21 @@ public class SignalTests
             s.SendTimeout = 500;
             try { for (int i = 0; i < 16; i++) s.Send(chunk); }
             catch (SocketException) { /* our send buffer filled up too: the child is stuck writing */ }
-            EchoClient.Reset(s);
+            TestSocket.Reset(s);
         }
         var m = server.WaitForLog(new(@"^child (\d+) terminated, exit status (\d+)$"), 5000);
         Assert.That(m.Groups[2].Value, Is.EqualTo("0"), server.Log);
         Assert.That(server.Log, Does.Contain("str_echo: ").And.Match("(EPIPE|ECONNRESET)"));
         Assert.That(server.Log, Does.Not.Contain("SIGPIPE"));
-        using var fresh = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(fresh, "alive"), Is.EqualTo("alive\n"));
+        using var fresh = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(fresh, "alive"), Is.EqualTo("alive\n"));
     }
 
     [Test]
     public void Sigusr1LogsAStatsLine()
     {
         using var server = ServerProcess.StartEcho();
-        for (int i = 0; i < 3; i++) EchoClient.RoundTrip(server.Port, [1, 2, 3]);
+        for (int i = 0; i < 3; i++) TestSocket.RoundTrip(server.Port, [1, 2, 3]);
         Assert.That(Wait.Until(() => server.CountLog(new("terminated")) == 3, 5000), Is.True);
         server.Signal(LibC.SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 3, active 0, reaped 3, peak active [12], fork failures 0, log lines lost 0$"), 5000);
@@ -111,7 +107,7 @@ public class SignalTests
         {
             server.Signal(LibC.SIGHUP);
             Assert.That(Wait.Until(() => File.Exists(server.LogPath), 5000), Is.True, "the log is created again");
-            EchoClient.RoundTrip(server.Port, [42]);
+            TestSocket.RoundTrip(server.Port, [42]);
             server.WaitForLog(new(@"^connection from 127\.0\.0\.1"), 5000);
             Assert.That(File.ReadAllText(rotated), Does.Contain("listening on").And.Not.Contain("connection from"));
         }
@@ -126,8 +122,8 @@ public class SignalTests
     {
         // `echosrv &` in a terminal that is then closed: the hangup ends it, children and all.
         using var server = ServerProcess.Start("echosrv", [], logToStdout: true);
-        using var s = EchoClient.Connect(server.Port);
-        EchoClient.Line(s, "x");
+        using var s = Loopback.Connect(server.Port);
+        TestSocket.Line(s, "x");
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True);
         server.Signal(LibC.SIGHUP);
@@ -140,10 +136,10 @@ public class SignalTests
     public void AnIdleConnectionIsClosedAfterTheTimeout()
     {
         using var server = ServerProcess.StartEcho("--idle-timeout", "1");
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "then silence"), Is.EqualTo("then silence\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "then silence"), Is.EqualTo("then silence\n"));
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.That(EchoClient.ReadToEnd(s), Is.Empty);
+        Assert.That(TestSocket.ReadToEnd(s), Is.Empty);
         Assert.That(sw.ElapsedMilliseconds, Is.InRange(700, 5000));
         server.WaitForLog(new(@"^str_echo: idle for 1 s, closing$"), 5000);
     }

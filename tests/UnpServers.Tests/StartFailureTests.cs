@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -75,7 +70,7 @@ public class StartFailureTests
             Assert.That(Wait.Until(() => ForkFailures(server) >= 5, 15000, pollMs: 200), Is.True, server.Log);
             Assert.That(clock.ElapsedMilliseconds, Is.GreaterThanOrEqualTo(500), "growing pauses between the tries\n" + server.Log);
             Assert.That(server.CountLog(new("^fork error")), Is.EqualTo(1), "said once, then summarised at most once a minute\n" + server.Log);
-            Assert.That(EchoClient.RoundTrip(server.Port, "served\n"u8.ToArray()), Is.EqualTo("served\n"u8.ToArray()), "the two children serve");
+            Assert.That(TestSocket.RoundTrip(server.Port, "served\n"u8.ToArray()), Is.EqualTo("served\n"u8.ToArray()), "the two children serve");
 
             RaiseLimit(server);
             server.WaitForLog(new(@"^8 of 8 children running again, after \d+ failed forks in \d+ s$"), 20000);
@@ -121,7 +116,7 @@ public class StartFailureTests
         using var server = StartLimited(2, out string dir, "--model", "thread");
         try
         {
-            using var s = EchoClient.Connect(server.Port);
+            using var s = Loopback.Connect(server.Port);
             s.Send("waited\n"u8);
             var failed = new Regex(@"^pthread_create error: Resource temporarily unavailable \(EAGAIN\); the client waits$");
             server.WaitForLog(failed, 5000);
@@ -132,9 +127,9 @@ public class StartFailureTests
             Assert.That(server.Log, Does.Not.Contain("Exception"));
 
             RaiseLimit(server);
-            Assert.That(EchoClient.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting client is served\n" + server.Log);
-            using var next = EchoClient.Connect(server.Port);
-            Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+            Assert.That(TestSocket.ReadExactly(s, 7), Is.EqualTo("waited\n"u8.ToArray()), "the waiting client is served\n" + server.Log);
+            using var next = Loopback.Connect(server.Port);
+            Assert.That(TestSocket.Line(next, "next"), Is.EqualTo("next\n"));
         }
         finally { Directory.Delete(dir, recursive: true); }
     }

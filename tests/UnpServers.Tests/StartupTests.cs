@@ -1,8 +1,4 @@
-using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
+using UnpServers.Unp;
 
 namespace UnpServers.Tests;
 
@@ -57,7 +53,7 @@ public partial class StartupTests
             ["COMPlus_gcServer"] = "1",
         };
         using var server = ServerProcess.Start("echosrv", [], env);
-        for (int i = 0; i < 5; i++) EchoClient.RoundTrip(server.Port, new byte[100_000]); // work for a GC to do
+        for (int i = 0; i < 5; i++) TestSocket.RoundTrip(server.Port, new byte[100_000]); // work for a GC to do
 
         var environ = File.ReadAllText($"/proc/{server.Pid}/environ").Split('\0');
         Assert.That(environ, Does.Contain("DOTNET_gcConcurrent=0").And.Contain("DOTNET_gcServer=0"));
@@ -89,10 +85,7 @@ public partial class StartupTests
             File.Delete(rotated);
         }
 
-        server.Signal(LibC.SIGTERM);
-        Assert.That(server.WaitForExit(5000), Is.EqualTo(0), server.Log);
-        Assert.That(server.LogLines(), Does.Contain("received SIGTERM, stopping"));
-        Assert.That(server.LogLines()[^1], Is.EqualTo("stopped"));
+        server.StopsOn(LibC.SIGTERM, "SIGTERM");
     }
 
     [TestCaseSource(nameof(ServerModes))]
@@ -100,10 +93,7 @@ public partial class StartupTests
     {
         using var server = ServerProcess.Start(program, Words(args));
         Served(program, server.Port);
-        server.Signal(LibC.SIGINT);
-        Assert.That(server.WaitForExit(5000), Is.EqualTo(0), server.Log);
-        Assert.That(server.LogLines(), Does.Contain("received SIGINT, stopping"));
-        Assert.That(server.LogLines()[^1], Is.EqualTo("stopped"));
+        server.StopsOn(LibC.SIGINT, "SIGINT");
     }
 
     [TestCaseSource(nameof(ServerModes))]
@@ -155,13 +145,13 @@ public partial class StartupTests
             var names = Run.Shell($"ls {dir} | od -An -c").StdOut;
             Assert.That(Regex.Replace(names, @"\s+", " ").Trim(), Is.EqualTo(@"377 . l o g \n"), "the log has the name given, byte for byte");
             byte[] foo = [.. "FOO=a"u8, 0xff, .. "b"u8];
-            Assert.That(Entries(File.ReadAllBytes($"/proc/{server.Pid}/environ")), Has.One.EqualTo(foo), "the re-exec'd server");
+            Assert.That(Exec.SplitNul($"/proc/{server.Pid}/environ"), Has.One.EqualTo(foo), "the re-exec'd server");
 
-            using var s = EchoClient.Connect(server.Port);
-            Assert.That(EchoClient.Line(s, "x"), Is.EqualTo("x\n"));
+            using var s = Loopback.Connect(server.Port);
+            Assert.That(TestSocket.Line(s, "x"), Is.EqualTo("x\n"));
             int child = 0;
             Assert.That(Wait.Until(() => (child = ProcFs.Children(server.Pid).FirstOrDefault()) != 0, 5000), Is.True);
-            Assert.That(Entries(File.ReadAllBytes($"/proc/{child}/environ")), Has.One.EqualTo(foo), "the exec'd child");
+            Assert.That(Exec.SplitNul($"/proc/{child}/environ"), Has.One.EqualTo(foo), "the exec'd child");
             s.Dispose();
             Assert.That(Wait.Until(() => server.Log.Contains("terminated"), 5000), Is.True, server.Log);
             Assert.That(server.Log, Does.Contain("connection from 127.0.0.1"), "the exec'd child logged to the same file");
@@ -170,19 +160,6 @@ public partial class StartupTests
         {
             Run.Command("rm", ["-rf", "--", dir]); // .NET cannot name a file that is not UTF-8
         }
-    }
-
-    private static List<byte[]> Entries(byte[] nulSeparated)
-    {
-        var list = new List<byte[]>();
-        int start = 0;
-        for (int i = 0; i < nulSeparated.Length; i++)
-        {
-            if (nulSeparated[i] != 0) continue;
-            list.Add(nulSeparated[start..i]);
-            start = i + 1;
-        }
-        return list;
     }
 
     [TestCase("--fork --exec")]
@@ -229,11 +206,11 @@ public partial class StartupTests
     {
         if (program == "echosrv")
         {
-            Assert.That(EchoClient.RoundTrip(port, [7, 8, 9]), Is.EqualTo(new byte[] { 7, 8, 9 }));
+            Assert.That(TestSocket.RoundTrip(port, [7, 8, 9]), Is.EqualTo(new byte[] { 7, 8, 9 }));
             return;
         }
-        using var s = EchoClient.Connect(port);
-        Assert.That(Encoding.ASCII.GetString(EchoClient.ReadToEnd(s)), Does.EndWith("\r\n"));
+        using var s = Loopback.Connect(port);
+        Assert.That(Encoding.ASCII.GetString(TestSocket.ReadToEnd(s)), Does.EndWith("\r\n"));
     }
 }
 

@@ -1,5 +1,3 @@
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text.RegularExpressions;
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>
@@ -68,7 +62,7 @@ public class UnpwatchTests
         using var pty = UnpwatchRun.OnPty($"stty rows 30 cols 100; stty -g > \"$DIR/before\"; \"$UNPWATCH\" --port {server.Port}; echo \"status=$?\"; stty -g > \"$DIR/after\"");
         Assert.That(pty.WaitForOutput($"unpwatch: echosrv {server.Pid} on port {server.Port}"), Is.True, pty.Output);
         Assert.That(pty.Output, Does.Contain("\u001b[?1049h"), "the alternate screen");
-        using Socket client = EchoClient.Connect(server.Port);
+        using Socket client = Loopback.Connect(server.Port);
         int ephemeral = ((IPEndPoint)client.LocalEndPoint!).Port;
         Assert.That(pty.WaitForOutput($"connection from 127.0.0.1:{ephemeral} to 127.0.0.1:{server.Port} established"), Is.True, pty.Output);
         Assert.That(Wait.Until(() => server.Children().Length == 1, 5000), Is.True);
@@ -112,7 +106,7 @@ public class UnpwatchTests
         using var server = ServerProcess.StartEcho("--reap", "none");
         using var watch = UnpwatchRun.WithEvents("--port", server.Port.ToString());
         Assert.That(watch.WaitForEvent("watching echosrv"), Is.True, watch.Output);
-        Assert.That(EchoClient.RoundTrip(server.Port, "bye\n"u8.ToArray()), Is.EqualTo("bye\n"u8.ToArray()));
+        Assert.That(TestSocket.RoundTrip(server.Port, "bye\n"u8.ToArray()), Is.EqualTo("bye\n"u8.ToArray()));
         Assert.That(Wait.Until(() => server.Children().Length == 1 && ProcFs.State(server.Children()[0]) == 'Z', 10000), Is.True);
         int zombie = server.Children()[0];
         Assert.That(watch.WaitForEvent($"child {zombie} is a zombie: its parent {server.Pid} has not reaped it"), Is.True, watch.Events);
@@ -129,8 +123,8 @@ public class UnpwatchTests
         using var server = ServerProcess.StartEcho();
         using var watch = UnpwatchRun.WithEvents("--port", server.Port.ToString());
         Assert.That(watch.WaitForEvent("watching echosrv"), Is.True, watch.Output);
-        using Socket client = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(client, "hi"), Is.EqualTo("hi\n"));
+        using Socket client = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(client, "hi"), Is.EqualTo("hi\n"));
         int child = server.Children().Single();
         Assert.That(watch.WaitForEvent($"child {child} forked"), Is.True, watch.Events);
         server.Signal(LibC.SIGSTOP);
@@ -179,10 +173,10 @@ public class UnpwatchTests
         using var watch = UnpwatchRun.WithEvents("--port", server.Port.ToString());
         Assert.That(watch.WaitForEvent("watching echosrv"), Is.True, watch.Output);
         int ephemeral, child;
-        using (Socket client = EchoClient.Connect(server.Port))
+        using (Socket client = Loopback.Connect(server.Port))
         {
             ephemeral = ((IPEndPoint)client.LocalEndPoint!).Port;
-            Assert.That(EchoClient.Line(client, "x"), Is.EqualTo("x\n"));
+            Assert.That(TestSocket.Line(client, "x"), Is.EqualTo("x\n"));
             child = server.Children().Single();
             Assert.That(watch.WaitForEvent($"child {child} forked"), Is.True, watch.Events);
         }
@@ -204,8 +198,8 @@ public class UnpwatchTests
     public void TheThreadDesignsShowTheirThreads()
     {
         using var server = ServerProcess.StartEcho("--model", "thread");
-        using Socket client = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(client, "t"), Is.EqualTo("t\n"));
+        using Socket client = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(client, "t"), Is.EqualTo("t\n"));
         string frame = OnceUntil(server.Port, @"\{echo 127\.0\.0\.1\}");
         Assert.That(frame, Does.Match(@"\n\s+\d+\s+-\s+S sleeping .* read fd \d+\s+\\_ \{echo 127\.0\.0\.1\}\n"), frame);
         Assert.That(frame, Does.Not.Contain("{.NET"), "the runtime's own threads are not the design's");

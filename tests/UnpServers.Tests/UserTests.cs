@@ -1,6 +1,3 @@
-using UnpServers.Interop;
-using UnpServers.Tests.Support;
-
 namespace UnpServers.Tests;
 
 /// <summary>--user on every server: the children serve as that user; without it, root is warned.</summary>
@@ -23,8 +20,8 @@ public class UserTests
         string program = mode == "exec" ? WorldReadableBin.Program("echosrv") : "echosrv";
         // No --log: an exec'd child reopening a root-owned log as nobody is issue 9 item 5, not this test's.
         using var server = ServerProcess.Start(program, ["--user", "nobody", .. Modes.Args(mode)], logToStdout: true);
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));
         int child = server.Children().Single();
         foreach (int pid in (int[])[server.Pid, child])
         {

@@ -3,12 +3,9 @@ using UnpServers.Cli;
 
 namespace UnpServers.Stress;
 
-public sealed class Options : IProgramOptions
+public sealed class Options : OptionsOnly, IProgramOptions
 {
     public static string UsageLine => "unp-stress --server bin/echosrv [--model NAME [--workers N]] [--connections N] [--quiet-connections N] [--clients N] [--kill-every MS] [--max-seconds S]";
-
-    [Value(0, Hidden = true)] // the positional arguments beyond those declared: refused
-    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Option("server", Required = true, HelpText = "The echo server to soak (bin/echosrv).")]
     public string Server { get; set; } = "";

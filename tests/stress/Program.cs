@@ -19,14 +19,16 @@ Report report = soak.Run();
 report.Print(Console.Out);
 return report.Passed ? 0 : 1;
 
-// A server that does not start is reported in a line or two, with its log and stderr: not a stack trace.
-static Server? StartServer(string path, string args)
+// The server on a free port, logging to a file, its stderr passed on. One that does not start
+// is reported in a line or two, with its log and stderr: not a stack trace.
+static ServerProcess? StartServer(string path, string args)
 {
     try
     {
-        return Server.Start(path, args);
+        string[] argv = args.Split(' ', StringSplitOptions.RemoveEmptyEntries); // no --max-children: the pre-forked designs refuse it
+        return ServerProcess.Start(path, argv, timeoutMs: 15000, onStderr: line => Console.Error.WriteLine("server: " + line));
     }
-    catch (InvalidOperationException e)
+    catch (ServerStartException e)
     {
         Console.Error.WriteLine("unp-stress: " + e.Message);
         return null;

@@ -14,7 +14,7 @@ namespace UnpServers.Stress;
 /// then a quiet phase with no kills, where every connection must echo whole within the
 /// time-out: a slower one is a hang, which the kills of the first phase would have hidden.
 /// </summary>
-public sealed class Soak(Options options, Server server)
+public sealed class Soak(Options options, ServerProcess server)
 {
     /// <summary>One live connection, as the killer finds it by its client's port.</summary>
     private sealed class Conn
@@ -36,8 +36,8 @@ public sealed class Soak(Options options, Server server)
         // Warm up: the first connection opens nothing new in the parent, but count from a served state.
         Connection(new Random(0), new byte[options.MaxPayload], new byte[options.MaxPayload + 1], new Phase());
         WaitForNoChildren(5000);
-        int fdStart = server.FdCount();
-        long rssStart = server.RssKb();
+        int fdStart = ProcFs.FdCount(server.Pid);
+        long rssStart = ProcFs.RssKb(server.Pid);
 
         var sw = Stopwatch.StartNew();
         long deadline = Environment.TickCount64 + options.MaxSeconds * 1000L;
@@ -69,10 +69,10 @@ public sealed class Soak(Options options, Server server)
         // (beyond a pre-forked design's resident children, which wait in accept()).
         WaitForNoChildren(5000);
         int[] left = server.Children();
-        int zombies = left.Count(pid => Server.State(pid) == 'Z');
+        int zombies = left.Count(pid => ProcFs.State(pid) == 'Z');
         int hung = Math.Max(0, left.Length - zombies - options.ResidentChildren);
-        int fdEnd = server.FdCount();
-        long rssEnd = server.RssKb();
+        int fdEnd = ProcFs.FdCount(server.Pid);
+        long rssEnd = ProcFs.RssKb(server.Pid);
         bool parentAlive = !server.HasExited;
 
         // Children that died other than by our kills, or exited with a failure status.
@@ -138,7 +138,7 @@ public sealed class Soak(Options options, Server server)
         {
             Connection(rnd, payload, echo, phase);
             long done = Interlocked.Increment(ref _done);
-            if (done == 1000) Interlocked.Exchange(ref _rssAfter1000, server.RssKb());
+            if (done == 1000) Interlocked.Exchange(ref _rssAfter1000, ProcFs.RssKb(server.Pid));
         }
     }
 
@@ -246,7 +246,7 @@ public sealed class Soak(Options options, Server server)
             bool killed = false;
             while (!_stopKiller && !killed)
             {
-                int[] kids = server.Children().Where(k => Server.State(k) is not ('Z' or '?')).ToArray();
+                int[] kids = server.Children().Where(k => ProcFs.State(k) is not ('Z' or '?')).ToArray();
                 if (kids.Length == 0)
                 {
                     Thread.Sleep(1);
@@ -274,7 +274,7 @@ public sealed class Soak(Options options, Server server)
         try
         {
             // The parent, read after pidfd_open, is the pidfd's process's while that is not reaped.
-            if (Server.ParentOf(pid) != server.Pid || LibC.pidfd_send_signal(pidfd, 0) < 0) return false;
+            if (ProcFs.ParentOf(pid) != server.Pid || LibC.pidfd_send_signal(pidfd, 0) < 0) return false;
             // Stopped while it is looked at: a pre-forked child serves one connection after
             // another, and one that moved on between the look and the kill would lose a
             // connection no kill was recorded for. Stopped, it holds what it holds (a
@@ -350,7 +350,7 @@ public sealed class Soak(Options options, Server server)
         while (!_stopKiller)
         {
             Thread.Sleep(5);
-            int[] kids = server.Children().Where(k => Server.State(k) is not ('Z' or '?')).ToArray();
+            int[] kids = server.Children().Where(k => ProcFs.State(k) is not ('Z' or '?')).ToArray();
             if (kids.Length > 0 && KillAttributed(kids[rnd.Next(kids.Length)], LibC.SIGKILL, mark: false))
                 Interlocked.Increment(ref _unmarkedKills);
         }
@@ -362,11 +362,11 @@ public sealed class Soak(Options options, Server server)
         long deadline = Environment.TickCount64 + 10000;
         while (Environment.TickCount64 < deadline)
         {
-            foreach (int pid in server.Children().Where(k => Server.State(k) is 'R' or 'S'))
+            foreach (int pid in server.Children().Where(k => ProcFs.State(k) is 'R' or 'S'))
             {
                 int pidfd = LibC.pidfd_open(pid, 0);
                 if (pidfd < 0) continue;
-                bool stopped = Server.ParentOf(pid) == server.Pid && PeerPort(pid, pidfd) > 0
+                bool stopped = ProcFs.ParentOf(pid) == server.Pid && PeerPort(pid, pidfd) > 0
                                && LibC.pidfd_send_signal(pidfd, LibC.SIGSTOP) == 0;
                 LibC.close(pidfd);
                 if (stopped) return; // killed (SIGKILL ends a stopped process) when the server is disposed
@@ -383,7 +383,7 @@ public sealed class Soak(Options options, Server server)
             Thread.Sleep(5000);
             long done = Interlocked.Read(ref _done);
             if (done >= options.Connections + options.QuietConnections) return;
-            Console.Error.WriteLine($"  {sw.Elapsed.TotalSeconds,6:F0} s  {done,7} connections  ({(done - last) / 5} /s)  children {server.Children().Length}  RSS {server.RssKb() / 1024.0:F1} MB");
+            Console.Error.WriteLine($"  {sw.Elapsed.TotalSeconds,6:F0} s  {done,7} connections  ({(done - last) / 5} /s)  children {server.Children().Length}  RSS {ProcFs.RssKb(server.Pid) / 1024.0:F1} MB");
             last = done;
         }
     }

@@ -4,12 +4,9 @@ using UnpServers.Cli;
 
 namespace UnpServers.UnpWatch;
 
-public sealed class Options : IProgramOptions
+public sealed class Options : OptionsOnly, IProgramOptions
 {
     public static string UsageLine => "unpwatch --port N | --pid PID [--once] [--events FILE|-]";
-
-    [Value(0, Hidden = true)] // positional arguments: refused
-    public IEnumerable<string> Unexpected { get; set; } = [];
 
     [Option('p', "port", HelpText = "Watch the server listening on TCP port N (its listener found by sock_diag, its process by /proc/PID/fd).")]
     public int? Port { get; set; }

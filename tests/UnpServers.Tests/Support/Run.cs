@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace UnpServers.Tests.Support;
 
 /// <summary>Runs a program from bin/ to completion, with a deadline.</summary>
@@ -29,6 +27,16 @@ public static class Run
         };
         foreach (string a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
+        return Finish(p, $"{program} {string.Join(' ', args)}", stdin, timeoutMs);
+    }
+
+    /// <summary>
+    /// A started process (its stdout and stderr redirected, and stdin if there is some to give it)
+    /// run to its exit. At the deadline, stop first if given (a gentler end), then SIGKILL to its
+    /// whole tree, and the test fails, with what it wrote so far.
+    /// </summary>
+    public static Result Finish(Process p, string what, string? stdin, int timeoutMs, Action? stop = null)
+    {
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         if (stdin != null)
@@ -38,9 +46,11 @@ public static class Run
         }
         if (!p.WaitForExit(timeoutMs))
         {
-            p.Kill(entireProcessTree: true);
+            stop?.Invoke();
+            if (!p.HasExited) p.Kill(entireProcessTree: true);
             p.WaitForExit(5000);
-            Assert.Fail($"{program} {string.Join(' ', args)} did not exit within {timeoutMs} ms");
+            string written = Task.WaitAll([stdout, stderr], 1000) ? stdout.Result + stderr.Result : "";
+            Assert.Fail($"{what} did not exit within {timeoutMs} ms\n{written}");
         }
         p.WaitForExit();
         return new Result(p.ExitCode, stdout.Result, stderr.Result);

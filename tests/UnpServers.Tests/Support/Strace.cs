@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using UnpServers.Interop;
-
 namespace UnpServers.Tests.Support;
 
 /// <summary>

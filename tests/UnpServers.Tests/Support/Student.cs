@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using UnpServers.Interop;
-
 namespace UnpServers.Tests.Support
 {
     /// <summary>
@@ -95,22 +91,12 @@ namespace UnpServers.Tests.Support
         {
             using var p = Start(program, args, env, mergeStderr: true, stdin: input != null);
             using var handle = ProcessHandle.OfOwnChild(p.Id);
-            var stdout = p.StandardOutput.ReadToEndAsync();
-            var stderr = p.StandardError.ReadToEndAsync();
-            if (input != null)
-            {
-                p.StandardInput.Write(input);
-                p.StandardInput.Close();
-            }
-            if (!p.WaitForExit(timeoutMs))
+            var r = Support.Run.Finish(p, $"{Path.GetFileName(program)} {string.Join(' ', args)}", input, timeoutMs, stop: () =>
             {
                 handle?.Signal(LibC.SIGTERM);
-                if (!p.WaitForExit(15_000)) p.Kill(entireProcessTree: true);
-                p.WaitForExit(5000);
-                Assert.Fail($"{Path.GetFileName(program)} {string.Join(' ', args)} did not finish within {timeoutMs / 1000} s\n{stdout.Result}{stderr.Result}");
-            }
-            p.WaitForExit();
-            return new Result(p.ExitCode, stdout.Result, stderr.Result);
+                p.WaitForExit(15_000);
+            });
+            return new Result(r.ExitCode, r.StdOut, r.StdErr);
         }
 
         /// <summary>The mark every process the student starts inherits (in its environment).</summary>

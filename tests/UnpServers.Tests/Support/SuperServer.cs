@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
-using UnpServers.Interop;
-
 namespace UnpServers.Tests.Support;
 
 /// <summary>
@@ -35,7 +30,7 @@ public sealed class SuperServer : IDisposable
         if (path == null) Assert.Fail($"{tool} is not installed: run `make test-deps` (as root)");
         for (int attempt = 0; attempt < 5; attempt++)
         {
-            int port = FreePort();
+            int port = Loopback.FreePort();
             var psi = new ProcessStartInfo(path!) { UseShellExecute = false, RedirectStandardError = true };
             foreach (string a in args(port)) psi.ArgumentList.Add(a);
             var p = Process.Start(psi)!;
@@ -46,13 +41,6 @@ public sealed class SuperServer : IDisposable
         }
         Assert.Fail($"{tool} did not start listening");
         return null!;
-    }
-
-    private static int FreePort()
-    {
-        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)s.LocalEndPoint!).Port;
     }
 
     private static bool CanConnect(int port)

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-using UnpServers.Interop;
-
 namespace UnpServers.Tests.Support;
 
 /// <summary>

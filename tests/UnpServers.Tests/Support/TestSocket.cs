@@ -1,33 +1,18 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace UnpServers.Tests.Support;
 
-/// <summary>A test's side of a connection: plain .NET sockets with deadlines.</summary>
-public static class EchoClient
+/// <summary>
+/// What a test does on its side of a connection (Loopback.Connect opens one): a line and its
+/// echo, a round trip, a read to EOF, a reset. Not lib/Clients' EchoClient, which is echocli.
+/// </summary>
+public static class TestSocket
 {
-    public const int DefaultTimeoutMs = 10000;
-
-    public static Socket Connect(int port, IPAddress? address = null, int timeoutMs = DefaultTimeoutMs)
-    {
-        address ??= IPAddress.Loopback;
-        var s = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-        {
-            ReceiveTimeout = timeoutMs,
-            SendTimeout = timeoutMs,
-            NoDelay = true,
-        };
-        s.Connect(new IPEndPoint(address, port));
-        return s;
-    }
-
     /// <summary>
     /// Sends data while reading the echo (so neither side's buffers fill and stall),
     /// half-closes, and returns everything read up to the server's FIN.
     /// </summary>
     public static byte[] RoundTrip(int port, byte[] data, int timeoutMs = 30000)
     {
-        using var s = Connect(port, timeoutMs: timeoutMs);
+        using var s = Loopback.Connect(port, timeoutMs: timeoutMs);
         var sender = Task.Run(() =>
         {
             for (int off = 0; off < data.Length;)
