@@ -31,13 +31,36 @@ public class ErrorTests
     [TestCase("--idle-timeout=99999999", "--idle-timeout must be 0..2147483 seconds, not 99999999")]
     [TestCase("--backlog=-1", "--backlog must be 0 or more, not -1")]
     [TestCase("stray", "unexpected argument 'stray'")]
-    public void BadArgumentsExit64WithAOneLineReasonAndTheUsage(string arg, string reason)
+    [TestCase("--model=forking", "--model must be one of iterative, fork, prefork, prefork-flock, prefork-mutex, prefork-pass, thread, prethread, prethread-main, select, poll, epoll, not forking")]
+    // A design with an option it does not take (DesignTests: what each design does with those it takes).
+    [TestCase("--workers=4", "--workers does not apply to --model fork: only the pre-forked and pre-threaded designs start workers")]
+    [TestCase("--workers=8", "--workers does not apply to --model fork: only the pre-forked and pre-threaded designs start workers")]
+    [TestCase("--model=iterative --workers=2", "--workers does not apply to --model iterative: only the pre-forked and pre-threaded designs start workers")]
+    [TestCase("--model=epoll --workers=2", "--workers does not apply to --model epoll: only the pre-forked and pre-threaded designs start workers")]
+    [TestCase("--model=prethread-main --workers=5000", "--workers must be 1..1024, not 5000")]
+    [TestCase("--model=prefork --workers=0", "--workers must be 1..1024, not 0")]
+    [TestCase("--model=prethread --workers=0", "--workers must be 1..1024, not 0")]
+    [TestCase("--model=thread --exec", "--exec does not apply to --model thread: it is a variant of --model fork (UNP 4.7)")]
+    [TestCase("--model=select --reap=ignore", "--reap does not apply to --model select: it has no children")]
+    [TestCase("--model=select --reap=waitpid", "--reap does not apply to --model select: it has no children")]
+    [TestCase("--model=iterative --reap=wait", "--reap does not apply to --model iterative: it has no children")]
+    [TestCase("--model=prethread --max-children=4", "--max-children does not apply to --model prethread: its --workers threads serve one connection each")]
+    [TestCase("--model=prethread --max-children=256", "--max-children does not apply to --model prethread: its --workers threads serve one connection each")]
+    [TestCase("--model=iterative --max-children=3", "--max-children does not apply to --model iterative: it serves one client at a time")]
+    [TestCase("--model=prefork --workers=-1", "--workers must be 1..1024, not -1")]
+    [TestCase("--model=prefork --workers=100000", "--workers must be 1..1024, not 100000")]
+    [TestCase("--model=prefork-pass --exec", "--exec does not apply to --model prefork-pass: it is a variant of --model fork (UNP 4.7)")]
+    [TestCase("--model=prefork --reap=none", "--reap does not apply to --model prefork: it reaps with waitpid, to replace its children")]
+    [TestCase("--model=prefork --reap=waitpid", "--reap does not apply to --model prefork: it reaps with waitpid, to replace its children")]
+    [TestCase("--model=prefork-mutex --max-children=4", "--max-children does not apply to --model prefork-mutex: its --workers children are its limit")]
+    [TestCase("--model=prefork --max-children=256", "--max-children does not apply to --model prefork: its --workers children are its limit")]
+    public void BadArgumentsExit64WithAOneLineReasonAndTheUsage(string args, string reason)
     {
-        var r = Run.Program("echosrv", [arg]);
-        Assert.That(r.ExitCode, Is.EqualTo(64));
-        string[] lines = r.StdErr.Split('\n');
-        Assert.That(lines[0], Is.EqualTo("echosrv: " + reason));
+        var r = Run.Program("echosrv", args.Split(' '));
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("echosrv: " + reason));
         Assert.That(r.StdErr, Does.Contain("usage: echosrv"));
+        Assert.That(r.StdErr, Does.Not.Match(Run.StackTraceLine), "no stack trace");
         Assert.That(r.StdOut, Is.Empty);
     }
 

@@ -57,9 +57,9 @@ public static unsafe partial class LibC
     public static int F_GETFL => Tmds.Linux.LibC.F_GETFL;
     public static int F_SETFL => Tmds.Linux.LibC.F_SETFL;
     public static int FD_CLOEXEC => Tmds.Linux.LibC.FD_CLOEXEC;
-    public static int F_SETLKW => Tmds.Linux.LibC.F_SETLKW;
+    public static int F_SETLKW => Tmds.Linux.LibC.F_SETLKW;   // UNP 30.7: wait for a record lock
     public static int F_SETPIPE_SZ => Tmds.Linux.LibC.F_SETPIPE_SZ;
-    public static int F_GETPIPE_SZ => Tmds.Linux.LibC.F_GETPIPE_SZ;   // UNP 30.7: wait for a record lock
+    public static int F_GETPIPE_SZ => Tmds.Linux.LibC.F_GETPIPE_SZ;
     public static short F_WRLCK => (short)Tmds.Linux.LibC.F_WRLCK;
     public static short F_UNLCK => (short)Tmds.Linux.LibC.F_UNLCK;
 
