@@ -135,8 +135,8 @@ public static class ForkPath
             connfd = LibC.accept4(listenfd, ref cliaddr, ref clilen, LibC.SOCK_CLOEXEC);
             if (connfd >= 0) break;
             err = Errno.Last;
-            if (err == LibC.EINTR || Accept.Retryable(err)) continue; // UNP 5.9, 5.11
-            break;
+            if (err != LibC.EINTR && !Accept.Retryable(err)) break;
+            Accept.LogRetry(err); // UNP 5.9, 5.11: said, and retried
         }
         loop.Lock.Release();
         if (connfd < 0)

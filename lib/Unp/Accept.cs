@@ -19,6 +19,12 @@ public static class Accept
     public static bool OutOfResources(int err)
         => err is LibC.EMFILE or LibC.ENFILE or LibC.ENOBUFS or LibC.ENOMEM;
 
+    /// <summary>
+    /// "accept error: ERR, retrying": a retried accept() is said, an interrupted one (EINTR,
+    /// UNP 5.9) as well as a connection that failed (Retryable, UNP 5.11).
+    /// </summary>
+    public static void LogRetry(int err) => Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));
+
     /// <summary>"connection from HOST, port N": the line every design logs per accepted client.</summary>
     public static void LogPeer(ref sockaddr_storage cliaddr)
     {
