@@ -58,8 +58,45 @@ public class AcceptErrorTests
         }
     }
 
+    /// <summary>
+    /// UNP 5.9 and 5.11, the design card's accept: EINTR (a slow system call interrupted) and
+    /// ECONNABORTED, EPROTO (a client that reset before it was accepted) are logged and retried,
+    /// wherever a design accepts: the parent (fork, iterative), a pre-forked child (prefork:
+    /// ForkPath's own accept loop), the main thread of a threaded design (thread), one event
+    /// loop (epoll). The injected call fails instead of running: the connection stays queued
+    /// for the retry, which must take it.
+    /// </summary>
+    [Test]
+    public void AnInterruptedOrAbortedAcceptIsLoggedAndRetried([Values("fork", "iterative", "prefork", "thread", "epoll")] string design,
+                                                               [Values("EINTR", "ECONNABORTED", "EPROTO")] string errno)
+    {
+        using var server = ServerProcess.StartEcho(design == "prefork" ? ["--model", design, "--workers", "1"] : ["--model", design]);
+        int[] kids = [];
+        // The one pre-forked child accepts; elsewhere the process itself (strace -p: its main thread).
+        int acceptor = design != "prefork" ? server.Pid
+                     : Wait.Until(() => (kids = server.Children()).Length == 1, 5000) ? kids[0] : 0;
+        Assert.That(acceptor, Is.Not.Zero, "the pre-forked child");
+        using (new FailNextAccept(acceptor, errno))
+        {
+            using var s = EchoClient.Connect(server.Port);
+            Assert.That(EchoClient.Line(s, "still served"), Is.EqualTo("still served\n"));
+            server.WaitForLog(new($@"^accept error: {Regex.Escape(Texts[errno])} \({errno}\), retrying$"), 5000);
+        }
+        Assert.That(server.HasExited, Is.False, server.Log);
+        if (design == "prefork") Assert.That(server.Children(), Is.EqualTo(new[] { acceptor }), "the same child, not a replacement:\n" + server.Log);
+        using var next = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(next, "next"), Is.EqualTo("next\n"));
+    }
+
+    private static readonly Dictionary<string, string> Texts = new()
+    {
+        ["EINTR"] = "Interrupted system call",
+        ["ECONNABORTED"] = "Software caused connection abort",
+        ["EPROTO"] = "Protocol error",
+    };
+
+    /// <summary>The other errors of the connection being accepted, which accept(2) says to treat like EAGAIN.</summary>
     [TestCase("ENETDOWN", "Network is down")]
-    [TestCase("EPROTO", "Protocol error")]
     [TestCase("ENOPROTOOPT", "Protocol not available")]
     [TestCase("EHOSTDOWN", "Host is down")]
     [TestCase("ENONET", "Machine is not on the network")]
