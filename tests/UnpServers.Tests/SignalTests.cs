@@ -12,11 +12,18 @@ public class SignalTests
     [TestCase("fork", LibC.SIGKILL, "SIGKILL")]
     [TestCase("fork", LibC.SIGINT, "SIGINT")]
     [TestCase("fork", LibC.SIGHUP, "SIGHUP")]
+    // The runtime has a handler for SIGABRT (and SIGQUIT, once System.Native handles signals):
+    // one left in the child would act for the parent.
+    [TestCase("fork", LibC.SIGQUIT, "SIGQUIT")]
+    [TestCase("fork", LibC.SIGABRT, "SIGABRT")]
     [TestCase("exec", LibC.SIGTERM, "SIGTERM")]
     [TestCase("exec", LibC.SIGKILL, "SIGKILL")]
     public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
         using var server = ServerProcess.StartEcho(Modes.Args(mode));
+        // SIGQUIT and SIGABRT dump core by default: none, here (core_pattern may write it to the working directory).
+        var nocore = Run.Command("prlimit", ["--pid", server.Pid.ToString(), "--core=0"]);
+        Assert.That(nocore.ExitCode, Is.Zero, nocore.StdErr);
         using var victim = EchoClient.Connect(server.Port);
         EchoClient.Line(victim, "victim");
         int[] kids = [];
@@ -83,6 +90,64 @@ public class SignalTests
         var m = server.WaitForLog(new(@"^child (\d+) terminated, exit status (\d+)$"), 5000);
         Assert.That(m.Groups[2].Value, Is.EqualTo("0"), server.Log);
         Assert.That(server.Log, Does.Contain("str_echo: ").And.Match("(EPIPE|ECONNRESET)"));
+        Assert.That(server.Log, Does.Not.Contain("SIGPIPE"));
+        using var fresh = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(fresh, "alive"), Is.EqualTo("alive\n"));
+    }
+
+    /// <summary>
+    /// UNP 5.13 in the child, made certain: the child is blocked writing the echo to a client
+    /// that does not read, and whose FIN has arrived (CLOSE_WAIT), when the client's RST comes.
+    /// A RST in CLOSE_WAIT leaves EPIPE on the socket (in ESTABLISHED it is ECONNRESET), so
+    /// the write fails with EPIPE and raises SIGPIPE. Ignored, as it must stay, the child logs
+    /// the error and exits 0; at its default action the child would die of it, unlogged.
+    /// </summary>
+    [TestCase("fork")]
+    [TestCase("prefork")]
+    public void AChildWritingToAResetClientGetsEpipeAndLogsIt(string design)
+    {
+        using var server = ServerProcess.StartEcho(design == "fork" ? [] : ["--model", design, "--workers", "1"]);
+        int[] kids = [];
+        if (design != "fork") Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True, "the one pre-forked child");
+        using var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096, SendTimeout = 10000 };
+        s.Connect(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, server.Port));
+        int port = ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+        if (design == "fork") Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True, "its child");
+        int child = kids[0];
+        // The child's send buffer made small, and fixed: autotuning would grow it when our FIN
+        // arrives and let the blocked write go on. Set through a copy of the child's socket.
+        int pidfd = LibC.pidfd_open(child, 0);
+        int conn = -1;
+        Assert.That(Wait.Until(() => (conn = ChildSocket.Take(child, pidfd, port, out _)) >= 0, 5000), Is.True, "the child's socket (pidfd_getfd)");
+        Assert.That(LibC.setsockopt(conn, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096), Is.Zero);
+        LibC.close(conn);
+        LibC.close(pidfd);
+
+        // Send, never read, until the echo has filled our receive buffer and the child's send
+        // buffer and the child blocks in write(); a chunk at a time, each read by the child
+        // before the next, so that its receive buffer has room for our FIN.
+        int read = ProcFs.SyscallNumber("read"), write = ProcFs.SyscallNumber("write");
+        long Unread() => ProcFs.Tcp(server.Port, port)?.ReceiveQueue ?? -1;
+        byte[] chunk = new byte[16384];
+        bool blocked = false;
+        for (int i = 0; !blocked && i < 64; i++)
+        {
+            s.Send(chunk);
+            Assert.That(Wait.Until(() => (blocked = ProcFs.Syscall(child) == write) || (ProcFs.Syscall(child) == read && Unread() == 0), 5000, 1),
+                        Is.True, $"the child reads or blocks writing (syscall {ProcFs.Syscall(child)}, unread {Unread()})");
+        }
+        Assert.That(blocked, Is.True, "the child blocks in write()");
+        s.Shutdown(SocketShutdown.Send);
+        Assert.That(Wait.Until(() => ProcFs.Tcp(server.Port, port)?.State == ProcFs.TcpCloseWait, 5000), Is.True, "our FIN arrived: CLOSE_WAIT");
+        Assert.That(ProcFs.Syscall(child), Is.EqualTo(write), "the child still blocks in write()");
+        EchoClient.Reset(s);
+
+        server.WaitForLog(new($@"^str_echo: write error: |^child {child} (terminated|is gone)"), 5000);
+        Assert.That(server.LogLines(), Does.Contain("str_echo: write error: Broken pipe (EPIPE)"), "the child's write met EPIPE");
+        if (design == "fork")
+            Assert.That(server.WaitForLog(new($@"^child {child} terminated.*"), 5000).Value, Is.EqualTo($"child {child} terminated, exit status 0"));
+        else
+            Assert.That(server.Children(), Is.EqualTo(new[] { child }), "the pre-forked child lives on:\n" + server.Log);
         Assert.That(server.Log, Does.Not.Contain("SIGPIPE"));
         using var fresh = EchoClient.Connect(server.Port);
         Assert.That(EchoClient.Line(fresh, "alive"), Is.EqualTo("alive\n"));
