@@ -4,10 +4,50 @@ using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
-/// <summary>--idle-timeout covers a write blocked on a client that sends and never reads.</summary>
+/// <summary>--idle-timeout: the idle read, and a write blocked on a client that sends and never reads.</summary>
 [TestFixture]
 public class IdleTimeoutTests
 {
+    /// <summary>
+    /// The idle read on its own, in every design whose connections str_echo serves (a forked
+    /// or pre-forked child, an exec'd one, the iterative process, a thread; the multiplexers
+    /// keep deadlines of their own: NonForkingDesignOptionTests): a client that connects and
+    /// sends nothing is closed after the time-out, and so is one that falls silent after a line.
+    /// </summary>
+    [TestCase("fork")]
+    [TestCase("exec")]
+    [TestCase("prefork")]
+    [TestCase("prefork-pass")]
+    [TestCase("iterative")]
+    [TestCase("thread")]
+    [TestCase("prethread")]
+    [TestCase("prethread-main")]
+    public void AClientThatSendsNothingIsClosedAfterTheTimeout(string design)
+    {
+        string[] how = design switch
+        {
+            "exec" => ["--exec"],
+            "prefork" or "prefork-pass" or "prethread" or "prethread-main" => ["--model", design, "--workers", "2"],
+            _ => ["--model", design],
+        };
+        using var server = ServerProcess.StartEcho(["--idle-timeout", "1", .. how]);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        using var silent = EchoClient.Connect(server.Port);
+        using var talker = EchoClient.Connect(server.Port); // the iterative server serves it after the silent one
+        talker.Send("then silence\n"u8.ToArray());
+        Assert.That(EchoClient.ReadToEnd(silent), Is.Empty, "the silent client is closed");
+        Assert.That(sw.ElapsedMilliseconds, Is.InRange(700, 5000), "after about 1 s");
+        server.WaitForLog(new(@"^str_echo: idle for 1 s, closing$"), 5000);
+
+        Assert.That(EchoClient.ReadExactly(talker, 13), Is.EqualTo("then silence\n"u8.ToArray()));
+        Assert.That(EchoClient.ReadToEnd(talker), Is.Empty, "the client silent after a line is closed too");
+        Assert.That(Wait.Until(() => server.CountLog(new(@"^str_echo: idle for 1 s, closing$")) == 2, 5000), Is.True, server.Log);
+        if (design is "fork" or "exec")
+            Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated, exit status 0$")) == 2, 5000), Is.True, server.Log);
+        using var next = EchoClient.Connect(server.Port);
+        Assert.That(EchoClient.Line(next, "served on"), Is.EqualTo("served on\n"));
+    }
+
     [TestCase("fork")]
     [TestCase("exec")]
     public void AClientThatNeverReadsDoesNotPinItsChild(string mode)

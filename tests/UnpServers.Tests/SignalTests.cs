@@ -197,16 +197,4 @@ public class SignalTests
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty);
         Assert.That(server.Log, Does.Contain("received SIGHUP, no --log file to reopen: stopping"));
     }
-
-    [Test]
-    public void AnIdleConnectionIsClosedAfterTheTimeout()
-    {
-        using var server = ServerProcess.StartEcho("--idle-timeout", "1");
-        using var s = EchoClient.Connect(server.Port);
-        Assert.That(EchoClient.Line(s, "then silence"), Is.EqualTo("then silence\n"));
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        Assert.That(EchoClient.ReadToEnd(s), Is.Empty);
-        Assert.That(sw.ElapsedMilliseconds, Is.InRange(700, 5000));
-        server.WaitForLog(new(@"^str_echo: idle for 1 s, closing$"), 5000);
-    }
 }
