@@ -13,8 +13,8 @@ public class MaxChildrenTests
 
     /// <summary>
     /// limit + 2 clients queued at once (the server held with SIGSTOP while they connect), so
-    /// that one turn of the server's loop meets them all: exactly limit are served. Each that
-    /// leaves lets exactly one more in.
+    /// that one turn of the server's loop meets them all: exactly limit are served, and the
+    /// server sleeps while the others wait. Each that leaves lets exactly one more in.
     /// </summary>
     [Test]
     public void AtTheLimitTheOthersWaitAndAreServedAsOthersLeave([ValueSource(nameof(Designs))] string design, [Values(1, 3)] int limit)
@@ -68,5 +68,8 @@ public class MaxChildrenTests
             Assert.That(Wait.Until(() => server.CountLog(new("^stats: ")) > before, 5000), Is.True, server.Log);
         }
         Assert.That(server.LogLines().Last(l => l.StartsWith("stats: ")), Does.StartWith($"stats: accepted {accepted}, active {active},"), server.Log);
+        // With clients in its backlog, the server must not poll the listener: poll() would
+        // return at once, again and again, and /proc would show its main thread always running.
+        Assert.That(Wait.Until(() => ProcFs.Syscall(server.Pid) >= 0, 2000), Is.True, "at its limit the server sleeps in its wait; it does not spin");
     }
 }
