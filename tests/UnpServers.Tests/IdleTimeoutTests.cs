@@ -9,25 +9,23 @@ namespace UnpServers.Tests;
 public class IdleTimeoutTests
 {
     /// <summary>
-    /// The idle read on its own, in every design whose connections str_echo serves (a forked
-    /// or pre-forked child, an exec'd one, the iterative process, a thread; the multiplexers
-    /// keep deadlines of their own: NonForkingDesignOptionTests): a client that connects and
-    /// sends nothing is closed after the time-out, and so is one that falls silent after a line.
+    /// The idle read on its own, wherever str_echo serves a connection: a forked child, an
+    /// exec'd one, a pre-forked child, the iterative process, a thread (prefork-pass and the
+    /// pre-threaded designs call it the same way; the multiplexers keep deadlines of their own:
+    /// NonForkingDesignOptionTests). A client that connects and sends nothing is closed after
+    /// the time-out, and so is one that falls silent after a line.
     /// </summary>
     [TestCase("fork")]
     [TestCase("exec")]
     [TestCase("prefork")]
-    [TestCase("prefork-pass")]
     [TestCase("iterative")]
     [TestCase("thread")]
-    [TestCase("prethread")]
-    [TestCase("prethread-main")]
     public void AClientThatSendsNothingIsClosedAfterTheTimeout(string design)
     {
         string[] how = design switch
         {
             "exec" => ["--exec"],
-            "prefork" or "prefork-pass" or "prethread" or "prethread-main" => ["--model", design, "--workers", "2"],
+            "prefork" => ["--model", design, "--workers", "2"],
             _ => ["--model", design],
         };
         using var server = ServerProcess.StartEcho(["--idle-timeout", "1", .. how]);
