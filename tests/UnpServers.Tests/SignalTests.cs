@@ -35,7 +35,10 @@ public class SignalTests
 
         server.SignalChild(child, sig);
 
-        Assert.That(EchoClient.ReadToEnd(victim), Is.Empty, "the killed child's client reads EOF");
+        byte[] rest = [];
+        try { rest = EchoClient.ReadToEnd(victim); }
+        catch (SocketException e) { Assert.Fail($"the killed child's client reads no EOF ({e.SocketErrorCode}): the child lives on (state {ProcFs.State(child)}).\n{server.Log}"); }
+        Assert.That(rest, Is.Empty, "the killed child's client reads EOF");
         server.WaitForLog(new($@"^child {child} terminated by signal {sig} \({name}\)$"), 5000);
         Assert.That(server.HasExited, Is.False, "the parent survives");
         Assert.That(EchoClient.Line(other, "other again"), Is.EqualTo("other again\n"), "other children are untouched");
@@ -116,12 +119,17 @@ public class SignalTests
         int child = kids[0];
         // The child's send buffer made small, and fixed: autotuning would grow it when our FIN
         // arrives and let the blocked write go on. Set through a copy of the child's socket.
-        int pidfd = LibC.pidfd_open(child, 0);
-        int conn = -1;
-        Assert.That(Wait.Until(() => (conn = ChildSocket.Take(child, pidfd, port, out _)) >= 0, 5000), Is.True, "the child's socket (pidfd_getfd)");
-        Assert.That(LibC.setsockopt(conn, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096), Is.Zero);
-        LibC.close(conn);
-        LibC.close(pidfd);
+        int pidfd = LibC.pidfd_open(child, 0), conn = -1;
+        try
+        {
+            Assert.That(Wait.Until(() => (conn = ChildSocket.Take(child, pidfd, port, out _)) >= 0, 5000), Is.True, "the child's socket (pidfd_getfd)");
+            Assert.That(LibC.setsockopt(conn, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096), Is.Zero);
+        }
+        finally
+        {
+            if (conn >= 0) LibC.close(conn);
+            if (pidfd >= 0) LibC.close(pidfd);
+        }
 
         // Send, never read, until the echo has filled our receive buffer and the child's send
         // buffer and the child blocks in write(); a chunk at a time, each read by the child
