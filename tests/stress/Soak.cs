@@ -260,7 +260,7 @@ public sealed class Soak(Options options, Server server)
                     Thread.Sleep(1);
                     continue;
                 }
-                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL, mark: true);
+                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL);
             }
             if (!killed) continue;
             if (term) Interlocked.Increment(ref _termKills);
@@ -271,11 +271,10 @@ public sealed class Soak(Options options, Server server)
 
     /// <summary>
     /// Kills pid if it is the server's child serving a connection of ours, marking that
-    /// connection first (unless mark is false: the outsider of --sabotage kill). Through a
-    /// pidfd: the child's connection is read with pidfd_getfd + getpeername, and the signal
-    /// cannot reach a later process that reused the pid.
+    /// connection first. Through a pidfd: the child's connection is read with pidfd_getfd +
+    /// getpeername, and the signal cannot reach a later process that reused the pid.
     /// </summary>
-    private bool KillAttributed(int pid, int sig, bool mark)
+    private bool KillAttributed(int pid, int sig)
     {
         int pidfd = LibC.pidfd_open(pid, 0);
         if (pidfd < 0) return false;
@@ -293,9 +292,9 @@ public sealed class Soak(Options options, Server server)
             {
                 int port = ChildSocket.PeerPort(pid, pidfd);
                 if (port <= 0 || !_live.TryGetValue(port, out Conn? conn)) return false;
-                if (mark) conn.Killed = true;
+                conn.Killed = true;
                 sent = LibC.pidfd_send_signal(pidfd, sig) == 0;
-                if (!sent && mark) conn.Killed = false; // it was reaped first: it cut nothing
+                if (!sent) conn.Killed = false; // it was reaped first: it cut nothing
                 return sent;
             }
             finally
