@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# UNP 4.5: how many connections does the kernel queue for a listen() backlog of 0..14,
-# while the server does not call accept()?
+# the accept queue for a listen() backlog of 0..14, beside UNP figure 4.10
 # unp: 4.5
 # needs: ss:iproute2
+# UNP 4.5: how many connections does the kernel queue for a listen() backlog of 0..14,
+# while the server does not call accept()?
 source "$(dirname "$0")/lib.sh"
 unset LISTENQ
 
@@ -18,7 +19,7 @@ queued() {
     open_client holder
     client_send holder "hold"
     wait_for "the holder's echo" grep -qx hold "$LAB_TMP/holder.out"
-    local ok=$LAB_TMP/ok.$1 tries=$(($1 + 6)) pids=() i
+    local ok=ok.$1 tries=$(($1 + 6)) pids=() i
     : > "$ok"
     # bash's /dev/tcp: connect() returns once the handshake completes, queued or not.
     run_line "for i in \$(seq $tries); do ( exec 3<>/dev/tcp/127.0.0.1/$PORT && echo ok >> $ok && sleep 10 ) 2>/dev/null & pids+=(\$!); done"
@@ -26,7 +27,7 @@ queued() {
     # listener's accept queue (ss: Recv-Q) once a second has passed and it has held still
     # for half a second.
     local last=-1 still=0 t
-    printf '$ %s    # every 0.1 s, until it has held still for 0.5 s\n' "ss -Htln '( sport = :$PORT )' | awk '{print \$2}'"
+    out '$ %s    # every 0.1 s, until it has held still for 0.5 s\n' "ss -Htln '( sport = :$PORT )' | awk '{print \$2}'"
     for t in $(seq 50); do
         sleep 0.1
         QUEUED=$(ss -Htln "( sport = :$PORT )" | awk '{print $2}')
@@ -36,7 +37,7 @@ queued() {
     done
     CONNECTED=$(wc -l < "$ok")
     note "Recv-Q: $QUEUED"
-    run_line "kill ${pids[*]} 2>/dev/null || true"
+    run_line 'kill ${pids[*]} 2>/dev/null || true'
     wait "${pids[@]}" 2>/dev/null || true
     client_close holder
     client_wait holder
@@ -45,17 +46,17 @@ queued() {
 }
 
 say "For each backlog, hold the server busy (--max-children 1), then open backlog + 6 connections and count those that complete."
-printf '\n   %-8s %-16s %-18s %-16s %s\n' backlog "queued (Recv-Q)" "connect() returned" "UNP: Linux 2.4.7" "UNP: 3b/2+1 (BSD)"
+out '\n   %-8s %-16s %-18s %-16s %s\n' backlog "queued (Recv-Q)" "connect() returned" "UNP: Linux 2.4.7" "UNP: 3b/2+1 (BSD)"
 measured=()
 early=0
 for b in $(seq 0 14); do
     queued "$b" > "$LAB_TMP/row$b.txt" # the commands of each row: printed below the table
     measured+=("$QUEUED")
     [ "$CONNECTED" -gt "$QUEUED" ] && early=$((early + 1))
-    printf '   %-8s %-16s %-18s %-16s %s\n' "$b" "$QUEUED" "$CONNECTED" "${unp_linux[$b]}" "${unp_bsd[$b]}"
+    out '   %-8s %-16s %-18s %-16s %s\n' "$b" "$QUEUED" "$CONNECTED" "${unp_linux[$b]}" "${unp_bsd[$b]}"
 done
 say "How each row was measured: the commands it ran, row by row (they differ only in --backlog and the count)"
-for b in $(seq 0 14); do printf '%s-- backlog %s\n' "$([ "$b" -eq 0 ] || echo)" "$b"; cat "$LAB_TMP/row$b.txt"; done
+for b in $(seq 0 14); do out '%s-- backlog %s\n' "$([ "$b" -eq 0 ] || echo)" "$b"; cat "$LAB_TMP/row$b.txt"; done
 
 # Expected: backlog + 1. Now and then one more: see the note printed below.
 over=()
@@ -103,3 +104,7 @@ backlog_plus_one() {
 }
 check "a larger backlog never queues fewer connections, and backlog 0 still queues one" never_fewer
 check "this Linux queues backlog + 1 completed connections (one more when two handshakes race)" backlog_plus_one
+
+questions "For backlog 0, 1 and 5, how many completed connections did this kernel queue? What rule does the table follow?" \
+          "The clients that did not fit: were they refused? What happened to their SYNs, and to their connect()?" \
+          "Which column of ss -tln shows how many connections wait in the accept queue, and which shows the backlog?"

@@ -1,27 +1,32 @@
 # Packet captures for the labs (UNP figures 2.2, 2.5, 5.x): tcpdump on the lab's own port
 # and interface only, shown as a timeline by timeline.awk. Sourced by a lab after lib.sh.
-# Without root or without tcpdump a lab still runs: it says why there is no picture, and
-# capture_ok is false, so checks that need the capture are skipped.
+# In the lab's namespaces the student has every capability over its network, so tcpdump runs
+# for everyone; only without them (UNP_LAB_NS=none) is there no picture: the lab says so,
+# capture_ok is false, and the checks that need the capture are skipped.
 CAP_PID=""
 CAP_FILE=""
-CAP_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 # capture_ok: true when this lab has a capture running or taken.
 capture_ok() { [ -n "$CAP_FILE" ]; }
 
 # capture_start PORT [IFACE [NETNS]]: starts tcpdump on IFACE (default lo), in NETNS if given.
+# As root, -Z root: tcpdump would switch to its own user, who cannot write into the lab's directory.
 capture_start() {
     local port=$1 iface=${2:-lo} ns=${3:-}
-    if [ "$(id -u)" != 0 ] || ! command -v tcpdump >/dev/null; then
-        note "(no packet capture: it needs root and tcpdump)"
+    if [ "$UNP_LAB_NS" = none ]; then
+        note "(no packet capture: it needs a network namespace of the lab's own, or root)"
+        return 0
+    fi
+    if ! command -v tcpdump >/dev/null; then
+        note "(no packet capture: tcpdump is not installed; Debian/Ubuntu: apt-get install tcpdump)"
         return 0
     fi
     CAP_FILE=$LAB_TMP/capture.pcap
-    local err=$LAB_TMP/tcpdump.err
-    ${ns:+ip netns exec "$ns"} tcpdump -i "$iface" -n -U --immediate-mode -s 128 -w "$CAP_FILE" "tcp port $port" 2> "$err" &
+    run_bg "${ns:+ip netns exec $ns }tcpdump -i $iface -n -U --immediate-mode -s 128 $([ "$(id -u)" != 0 ] || echo "-Z root ")-w capture.pcap 'tcp port $port' 2> tcpdump.err"
     CAP_PID=$!
-    for _ in $(seq 100); do grep -q 'listening on' "$err" && return 0; sleep 0.05; done
-    fail "tcpdump did not start: $(cat "$err")"
+    LAB_CLEANUPS+=(capture_stop)
+    for _ in $(seq 100); do grep -q 'listening on' "$LAB_TMP/tcpdump.err" && return 0; sleep 0.05; done
+    fail "tcpdump did not start: $(cat "$LAB_TMP/tcpdump.err")"
 }
 
 # capture_stop: ends tcpdump (SIGINT: it flushes what it captured).
@@ -36,16 +41,16 @@ capture_stop() {
 # capture_lines PORT: the capture as timeline lines (empty without a capture).
 capture_lines() {
     capture_ok || return 0
-    tcpdump -n -tt -S -r "$CAP_FILE" 2>/dev/null | awk -v server_port="$1" -f "$CAP_DIR/timeline.awk"
+    tcpdump -n -tt -S -r "$CAP_FILE" 2>/dev/null | awk -v server_port="$1" -f "$LAB_DIR/timeline.awk"
 }
 
 # show_timeline PORT: prints the exchange, as the book draws it.
 show_timeline() {
     capture_ok || return 0
     capture_stop
-    printf -- '--- packets on port %s (tcpdump; times from the first packet) ---\n' "$1"
+    out -- '--- packets on port %s (tcpdump; times from the first packet) ---\n' "$1"
     capture_lines "$1"
-    printf -- '------------------\n'
+    out -- '------------------\n'
 }
 
 # capture_count PORT REGEX: how many timeline lines match REGEX.

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
+# TCP is a byte stream: a reply written in pieces takes the client several reads
 # unp: 1.2
 # needs: tcpdump:tcpdump
 # UNP 1.2 and exercise 1.5: TCP is a byte stream with no record boundaries. A daytime server that
 # writes its 26-byte reply in pieces makes the client's read loop take several reads.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/capture.bash"
+source "$LAB_DIR/capture.bash"
 
 say "The daytime server as written: one write of the whole reply."
 start_server daytimesrv
@@ -25,3 +26,6 @@ check "pieces: more than one read ($pieces)" test "$pieces" -gt 1
 if capture_ok; then
     check "the reply went out as 7 data segments (26 bytes, 4 at a time)" test "$(capture_count "$PORT" "<── PSH")" -eq 7
 fi
+
+questions "How many reads did daytimecli need for one write, and for the 4-byte pieces? Where does that second number come from? (exercise 1.5)" \
+          "Both runs printed the same line: what tells daytimecli that the whole reply has arrived?"

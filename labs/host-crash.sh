@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
+# crash of the server host: retransmissions until TCP gives up (ETIMEDOUT)
 # unp: 5.14
 # needs: ip:iproute2 tcpdump:tcpdump ss:iproute2
 # UNP 5.14, crash of the server host: no FIN, no RST; the client's next line is retransmitted
 # until TCP gives up, and the client, blocked in readline, reports the error.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/netns.bash"
-source "$(dirname "$0")/capture.bash"
+source "$LAB_DIR/netns.bash"
+source "$LAB_DIR/capture.bash"
 
 say "Two hosts, a server on one, the book's client (tcpcli01: echocli --blocking) on the other."
 netns_setup
@@ -37,3 +38,7 @@ if capture_ok; then
     check "the line was retransmitted (at least twice: $retx)" test "$retx" -ge 2
     check "the server sent no FIN and no RST" test "$(capture_count "$PORT" '<── [A-Z,]*(FIN|RST)')" -eq 0
 fi
+
+questions "How many times was the line retransmitted, and how did the time between two retransmissions change?" \
+          "Why did the client receive neither a FIN nor a RST? What error did readline finally return?" \
+          "With the default tcp_retries2, how long would the client have waited before that error?"

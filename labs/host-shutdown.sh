@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
+# shutdown of the server host: SIGTERM to every process; each client gets a FIN
 # unp: 5.16
-# needs: ip:iproute2 tcpdump:tcpdump ss:iproute2
+# needs: ip:iproute2 tcpdump:tcpdump ss:iproute2 ps:procps
 # UNP 5.16, shutdown of the server host: init sends SIGTERM to every process, waits, then
 # SIGKILL. The server's processes end, their sockets are closed, and each client sees a FIN.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/netns.bash"
-source "$(dirname "$0")/capture.bash"
+source "$LAB_DIR/netns.bash"
+source "$LAB_DIR/capture.bash"
 
 say "Two hosts, a server on one, two clients (echocli, which polls stdin and the socket) on the other."
 netns_setup
@@ -20,12 +21,13 @@ wait_for "the echoes came back" grep -qx one "$LAB_TMP/c1.out"
 run ps -o pid,ppid,stat,comm --pid "$SRV_PID" --ppid "$SRV_PID"
 
 say "The server host shuts down: SIGTERM to every process on it, then, after a grace period, SIGKILL."
-pids=$(echo $(ip netns pids "$NS_S"))
-note "the processes of the server host: $pids"
-run kill -TERM $pids
-for _ in $(seq 100); do [ -z "$(ip netns pids "$NS_S")" ] && break; sleep 0.05; done # init's grace period (5 s here)
-left=$(echo $(ip netns pids "$NS_S"))
-if [ -n "$left" ]; then run kill -KILL $left; fi
+run ip netns pids "$NS_S"
+run kill -TERM $(ip netns pids "$NS_S")
+host_empty() { [ -z "$(ip netns pids "$NS_S")" ]; }
+if ! wait_until 5 host_empty; then # init's grace period (5 s here)
+    run ip netns pids "$NS_S"
+    run kill -KILL $(ip netns pids "$NS_S")
+fi
 netns_wait_empty "$NS_S"
 status=0
 wait "$SRV_PID" || status=$?
@@ -46,3 +48,6 @@ if capture_ok; then
     check "each client received a FIN" test "$(capture_count "$PORT" '<── FIN')" -eq 2
     check "and no RST" test "$(capture_count "$PORT" 'RST')" -eq 0
 fi
+
+questions "What did each client receive when the server host shut down, a FIN or a RST? Why? (UNP 5.16)" \
+          "echocli reported it at once. When would the book's tcpcli01, blocked in fgets, have learnt it?"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# UNP 5.12: the server's child is killed; its socket sends a FIN; the client notices; the parent serves on.
+# the server's child is killed: its FIN, the client notices, the parent serves on
 # unp: 5.12
-# needs: ss:iproute2 ps:procps netstat:net-tools
+# needs: ss:iproute2 ps:procps netstat:net-tools tcpdump:tcpdump
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/capture.bash"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
+source "$LAB_DIR/capture.bash"
 
 start_server
 capture_start "$PORT"
@@ -36,3 +37,7 @@ run_to reply "echo 'still serving' | echocli 127.0.0.1 --port $PORT"
 note "echocli printed: $reply"
 check "a new client is served" test "$reply" = "still serving"
 check "the parent is alive" kill -0 "$SRV_PID"
+
+questions "What did the killed child's socket send, a FIN or a RST? Why that one?" \
+          "echocli said at once that the server terminated; the book's client (lab kill-child-blocking) does not. Why?" \
+          "Which line of the server's log shows the child was reaped, and what told the parent it had died?"

@@ -1,47 +1,49 @@
 # Two hosts for the labs of UNP 5.14-5.16 and 7.5: network namespaces "client" and "server"
-# joined by a veth pair, with private addresses, created by the lab and deleted on exit even
-# on failure. Sourced by a lab after lib.sh. Needs root; without it the lab is skipped
-# (exit 77, which make labs and LabTests count as skipped, not failed).
-NS_C=unp5-c$$
-NS_S=unp5-s$$
-VETH_C=unp5c$$        # the client host's interface (IFNAMSIZ: 15 characters at most)
-VETH_S=unp5s$$
+# joined by a veth pair, with private addresses. Inside the lab's own namespaces (lib.sh), no one
+# else sees them and they vanish with the lab; as root without those (UNP_LAB_NS=host), they are
+# made on the machine itself, named after the lab's pid, and deleted on exit even on failure.
+# Without either (a user the kernel gives no namespace), the lab is skipped (exit 77).
+# Sourced by a lab after lib.sh.
+case $UNP_LAB_NS in
+user | root) NS_C=client NS_S=server VETH_C=veth-c VETH_S=veth-s ;;
+*) NS_C=unp5-c$$ NS_S=unp5-s$$ VETH_C=unp5c$$ VETH_S=unp5s$$ ;; # IFNAMSIZ: 15 characters at most
+esac
 IP_C=10.255.5.1
 IP_S=10.255.5.2
 NETNS_UP=""
 
-netns_skip() { printf 'lab skipped: %s\n' "$*"; exit 77; }
-
-# What this run created and has not deleted yet: namespaces and links named after our pid.
-netns_leftovers() { { ip netns list 2>/dev/null | grep -Eo "unp5-[cs]$$\b"; ip -o link show 2>/dev/null | grep -Eo "unp5[cs]$$\b"; } | sort -u; }
+# What this run created and has not deleted yet.
+netns_leftovers() { { ip netns list 2>/dev/null | grep -Eo "^($NS_C|$NS_S)\b"; ip -o link show 2>/dev/null | grep -Eo "\b($VETH_C|$VETH_S)\b"; } | sort -u; }
 
 # netns_setup: the two hosts, their link, their addresses, and timers in seconds, not minutes.
 netns_setup() {
-    [ "$(id -u)" = 0 ] || netns_skip "it creates network namespaces, which needs root (run it with sudo)"
-    command -v ip >/dev/null || netns_skip "ip (iproute2) is not installed"
+    [ "$UNP_LAB_NS" != none ] || skip "its two hosts are network namespaces, and there are none: $UNP_LAB_NS_WHY"
+    command -v ip >/dev/null || skip "ip (iproute2) is not installed"
     [ -z "$(netns_leftovers)" ] || fail "before the lab: $(netns_leftovers | tr '\n' ' ') already exist"
     NETNS_UP=1
-    trap 'lab_cleanup; netns_cleanup' EXIT
-    ip netns add "$NS_C" || netns_skip "ip netns add failed (no network namespaces here?)"
-    ip netns add "$NS_S"
-    ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_S" netns "$NS_S"
-    ip -n "$NS_C" addr add "$IP_C/24" dev "$VETH_C"
-    ip -n "$NS_S" addr add "$IP_S/24" dev "$VETH_S"
+    LAB_CLEANUPS+=(netns_cleanup)
+    # ip netns names a namespace by a file in /run/netns: the lab's own /run (its mount namespace).
+    if [ "$UNP_LAB_NS" != host ]; then
+        note "ip netns names its namespaces in /run/netns: first a /run of the lab's own, seen only inside its namespaces."
+        run mount -t tmpfs -o mode=0755 lab-run /run
+    fi
+    run ip netns add "$NS_C" || skip "ip netns add failed (no network namespaces here?)"
+    run ip netns add "$NS_S"
+    run ip link add "$VETH_C" netns "$NS_C" type veth peer name "$VETH_S" netns "$NS_S"
+    run ip -n "$NS_C" addr add "$IP_C/24" dev "$VETH_C"
+    run ip -n "$NS_S" addr add "$IP_S/24" dev "$VETH_S"
+    local ns
     for ns in "$NS_C" "$NS_S"; do
-        ip -n "$ns" link set lo up
+        run ip -n "$ns" link set lo up
         # Only inside the lab's hosts: give up on an unanswered segment after about 3 s
         # (tcp_retries2 3: RTO 0.2 + 0.4 + 0.8 + 1.6 s), not the 15 minutes of the default.
-        ip netns exec "$ns" sysctl -qw net.ipv4.tcp_retries2=3
+        run ip netns exec "$ns" sysctl -qw net.ipv4.tcp_retries2=3
     done
-    ip -n "$NS_C" link set "$VETH_C" up
-    ip -n "$NS_S" link set "$VETH_S" up
+    run ip -n "$NS_C" link set "$VETH_C" up
+    run ip -n "$NS_S" link set "$VETH_S" up
     note "Two hosts: client $IP_C (netns $NS_C, $VETH_C) and server $IP_S (netns $NS_S, $VETH_S), joined by a veth pair;"
     note "net.ipv4.tcp_retries2=3 inside them only, so an unanswered segment is given up after seconds."
 }
-
-# on_client CMD... / on_server CMD...: run a command on one host.
-on_client() { ip netns exec "$NS_C" "$@"; }
-on_server() { ip netns exec "$NS_S" "$@"; }
 
 # start_server_on_host [program] [args...]: on the server host, port 9877 (the host is ours).
 start_server_on_host() {
@@ -50,22 +52,17 @@ start_server_on_host() {
     LOG=$LAB_TMP/server.log
     PORT=9877
     : > "$LOG"
-    printf '$ ip netns exec %s %s --port %s --bind %s --log %s %s &\n' "$NS_S" "$program" "$PORT" "$IP_S" "$LOG" "$*"
-    ip netns exec "$NS_S" "$BIN/$program" --port "$PORT" --bind "$IP_S" --log "$LOG" "$@" &
+    run_bg "$(shquote ip netns exec "$NS_S" "$program" --port "$PORT" --bind "$IP_S" --log server.log "$@")"
     SRV_PID=$! # ip netns exec execs the program: this is the server's pid
     for _ in $(seq 200); do grep -q 'listening on' "$LOG" && break; sleep 0.05; done
     grep -q 'listening on' "$LOG" || fail "the server did not start: $(cat "$LOG")"
+    note "(pid $SRV_PID)"
 }
 
 # open_host_client NAME [echocli args...]: an echocli session on the client host (see open_client).
 open_host_client() {
     local name=$1; shift
-    mkfifo "$LAB_TMP/$name.in"
-    printf '$ ip netns exec %s echocli %s --port %s %s\n' "$NS_C" "$IP_S" "$PORT" "$*"
-    ip netns exec "$NS_C" "$BIN/echocli" "$IP_S" --port "$PORT" "$@" < "$LAB_TMP/$name.in" > "$LAB_TMP/$name.out" 2> "$LAB_TMP/$name.err" &
-    CLIENT_PID[$name]=$!
-    exec {fd}> "$LAB_TMP/$name.in"
-    CLIENT_FD[$name]=$fd
+    open_client_line "$name" "$(shquote ip netns exec "$NS_C" echocli "$IP_S" --port "$PORT" "$@")"
 }
 
 # host_ss NS: the TCP sockets of one host, on the lab's port.

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# UNP 5.7, normal termination: the client types EOF; its end goes to TIME_WAIT; the child exits and is reaped.
+# normal termination: Ctrl-D; the client's end in TIME_WAIT; the child reaped
 # unp: 5.7
-# needs: ss:iproute2 ps:procps netstat:net-tools
+# needs: ss:iproute2 ps:procps netstat:net-tools tcpdump:tcpdump
+# UNP 5.7: the client types EOF; its end goes to TIME_WAIT; the child exits and is reaped.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/capture.bash"
+source "$LAB_DIR/capture.bash"
 
 start_server
 capture_start "$PORT"
@@ -17,7 +18,7 @@ note "echocli sends its FIN; the child reads EOF, returns from str_echo and exit
 client_close c1
 client_wait c1
 status=$CLIENT_STATUS
-wait_for "the child was reaped" test "$(children)" -eq 0
+wait_for "the child was reaped" no_children
 show_ss
 show_ps
 show_log
@@ -31,3 +32,6 @@ capture_ok && check "the client's FIN came first, then the server's (figure 2.5)
 check "the client's end is in TIME_WAIT" test "$tw" -ge 1
 check "the child is gone and reaped (no zombie)" test "$(children)" -eq 0
 check "the log shows the child's normal exit" grep -Eq '^child [0-9]+ terminated, exit status 0$' "$LOG"
+
+questions "Which end of the connection is in TIME_WAIT, and why that one? (UNP 2.7, 5.7)" \
+          "In the timeline, which side sent the first FIN, and in what order did the other segments of the termination follow?"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# UNP 5.11: the client resets a connection that is still waiting in the accept queue.
+# a connection reset while it waits in the accept queue; the server goes on
 # unp: 5.11
-# needs: ss:iproute2 netstat:net-tools
+# needs: ss:iproute2 netstat:net-tools tcpdump:tcpdump
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/capture.bash"
+source "$LAB_DIR/capture.bash"
 
 start_server --max-children 1
 capture_start "$PORT"
@@ -50,3 +50,7 @@ note "echocli printed: $reply"
 check "the reset connection reached accept() one way or the other" test "$(grep -c -e '^connection from' -e '^accept error' "$LOG")" -ge 2
 check "a new client is served" test "$reply" = "after the reset"
 check "the parent is alive" kill -0 "$SRV_PID"
+
+questions "What did Linux's accept() give the server for the connection reset while it was queued: an error, or the connection? (UNP 5.11)" \
+          "What did the child's first read() on it return, and which line of the server's log shows it?" \
+          "In the timeline, how does the --linger0 client's close differ from a normal close? (UNP 7.5, SO_LINGER)"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# UNP 5.9: signals arrive while the server waits for connections. Nothing is lost.
+# signals while the server waits for connections: nothing is lost
 # unp: 5.9
+# needs: ps:procps
 source "$(dirname "$0")/lib.sh"
 
 start_server
@@ -9,7 +10,7 @@ rounds=20
 run_line "for _ in \$(seq 60); do kill -USR1 $SRV_PID; kill -HUP $SRV_PID; sleep 0.02; done &"
 signaller=$!
 failed=0
-run_line "for i in \$(seq $rounds); do echocli -n 5 127.0.0.1 --port $PORT > $LAB_TMP/round\$i.out || failed=\$((failed + 1)); done"
+run_line "for i in \$(seq $rounds); do echocli -n 5 127.0.0.1 --port $PORT > round\$i.out || failed=\$((failed + 1)); done"
 wait "$signaller"
 sleep 0.3
 run kill -USR1 "$SRV_PID"
@@ -47,3 +48,6 @@ check "the server accepted every connection" grep -q "^stats: accepted $((rounds
 check "the signals were received (stats and reopen lines logged)" test "$usr1" -ge 1 -a "$hup" -ge 1
 check "every child was reaped" test "$(children)" -eq 0
 check "the server is still running" kill -0 "$SRV_PID"
+
+questions "How many SIGUSR1 and SIGHUP were sent, and how many lines did the server log for them? Why can it be fewer?" \
+          "UNP's server must restart accept() when a signal interrupts it (5.9). Why does this server never see EINTR?"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# UNP 5.13: writing to a socket that has received a RST: EPIPE, or death by SIGPIPE.
+# writing to a socket that has received a RST: EPIPE, or death by SIGPIPE
 # unp: 5.13
+# needs: ps:procps
 source "$(dirname "$0")/lib.sh"
 
 start_server
@@ -10,6 +11,7 @@ demo() { # $1: --sigpipe value
     client_send c "first line"
     wait_for "the first line came back" grep -qx "first line" "$LAB_TMP/c.out"
     child=$(child_pids)
+    show_ps
     run kill "$child"
     wait_for "the child died" grep -qx "child $child terminated by signal 15 (SIGTERM)" "$LOG"
     note "The lab types a second line into echocli. --sigpipe-demo writes its first byte: the dead child's socket"
@@ -33,3 +35,6 @@ demo default
 note "exit status $status = 128 + 13: the process was killed by signal 13, SIGPIPE, and printed nothing."
 check "echocli died of SIGPIPE: the shell shows 141" test "$status" -eq 141
 check "it printed nothing" test ! -s "$LAB_TMP/c.err"
+
+questions "The second line's first write succeeded although the child was dead: what did the server's end answer it with? (UNP 5.13)" \
+          "What did the next write do with SIGPIPE ignored, and with its default action? How does the exit status tell them apart?"

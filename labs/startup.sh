@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# UNP 5.6, normal startup: the listening parent, then a client, two ESTABLISHED ends and a child.
+# normal startup: the listening parent; a client; two ESTABLISHED ends and a child
 # unp: 5.6
-# needs: ss:iproute2 ps:procps netstat:net-tools
+# needs: ss:iproute2 ps:procps netstat:net-tools tcpdump:tcpdump
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/capture.bash"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
+source "$LAB_DIR/capture.bash"
 
 say "Start the server. Before any client: one process, one socket in LISTEN."
 start_server
 capture_start "$PORT"
 show_ps
+[ $$ != 1 ] || note "(PPID 1: the lab's shell, pid 1 in the lab's own pid namespace; started from your shell, it would be your shell's pid.)"
 show_ss
 check "the parent is alone (no child yet)" test "$(children)" -eq 0
 check "its socket is in LISTEN on port $PORT" test "$(ss_count listening)" -eq 1
@@ -36,4 +38,7 @@ check "the listener is still in LISTEN" test "$(ss_count listening)" -eq 1
 show_timeline "$PORT"
 note "Notice: the three-way handshake of figure 2.2 (SYN, SYN,ACK, ACK), then the line and its echo, each acknowledged."
 capture_ok && check "the connection began with SYN, SYN,ACK, ACK" test "$(capture_lines "$PORT" | head -3 | grep -Ec '── (SYN|SYN,ACK|ACK) ')" -eq 3
-client_close c1
+
+questions "Once the client was connected, how many echosrv processes were there, and which column of ps tells the parent from its child?" \
+          "Why did ss show two ESTAB lines for one connection? Which port is the client's ephemeral port?" \
+          "In the timeline, which segments make the three-way handshake, and which carry the line and its echo? (UNP figures 2.2, 2.5)"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# UNP 5.8-5.10: five connections close at once; what each way of reaping leaves behind.
+# five connections close at once: what each way of reaping leaves behind
 # unp: 5.8-5.10
 # needs: ps:procps
 source "$(dirname "$0")/lib.sh"
+LAB_WATCH=1 # where unpwatch is installed, its events of each server end the transcript (issue 22)
 
 five_clients_close_together() {
     run_line "echocli -n 5 127.0.0.1 --port $PORT > /dev/null"
@@ -15,7 +16,7 @@ say "1. --reap none (tcpserv01): nothing calls wait, so every child becomes a zo
 start_server --reap none
 five_clients_close_together
 wait_for "five children exited" settled
-show_ps
+show_ps pid,ppid,stat,args
 z=$(zombies)
 note "Notice: five children in state Z, <defunct>: they have exited, but their parent never asked for their status."
 check "five zombies" test "$z" -eq 5
@@ -30,7 +31,7 @@ reaped_one() { settled && [ "$(terminated)" -ge 1 ]; }
 wait_for "five children exited, at least one reaped" reaped_one
 sleep 0.3 # a late SIGCHLD may still reap one
 wait_for "five children exited, at least one reaped" reaped_one
-show_ps
+show_ps pid,ppid,stat,args
 z=$(zombies)
 reaped=$(terminated)
 show_log
@@ -50,9 +51,13 @@ say "3. --reap waitpid (tcpserv04, the default): waitpid(-1, WNOHANG) in a loop 
 start_server
 five_clients_close_together
 wait_for "five children exited" settled
-show_ps
+show_ps pid,ppid,stat,args
 show_log
 z=$(zombies)
 note "Notice: no zombie. One notification may stand for five exits; the loop collects every one of them."
 check "no zombie" test "$z" -eq 0
 check "five children terminated" test "$(grep -Ec '^child [0-9]+ terminated, exit status 0$' "$LOG")" -eq 5
+
+questions "With --reap none, what did ps show for the five children, and why does the kernel keep them at all? (UNP 5.8)" \
+          "With --reap wait, how many children were reaped this time, and why is it not always five? (UNP 5.9)" \
+          "What does the default, waitpid(-1, ..., WNOHANG) in a loop, do that one wait() per SIGCHLD cannot, and why WNOHANG? (UNP 5.10)"

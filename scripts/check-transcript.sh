@@ -5,6 +5,10 @@
 #   - no terminal escape codes (the output of a lab that is not on a terminal is plain text);
 #   - no "now type a line" (the lab types; it must not ask the reader to);
 #   - numbers agree with their nouns ("1 child", "1 of the 5 children was");
+#   - it pastes (issue 21, rule 6): no job-control noise ("line 12: 41 Killed ..."); a server, and a
+#     client the lab types into, are started with "&" and with the redirections they ran with;
+#     every pid a command uses (kill, ps --pid, strace -p) was printed before it; and a "Notice:"
+#     line that names a TCP state or <defunct> is true of the ss/netstat (or ps) output above it;
 #   - with --commands LOG: every program a lab started is in a "$ " line, with its arguments.
 # check-transcript.sh --wrap REALBIN DIR LOG: makes DIR a BIN for the labs whose programs log
 # each command line they are started with to LOG, then exec the real one in REALBIN.
@@ -63,6 +67,59 @@ while IFS= read -r line || [ -n "$line" ]; do
     fi
 done < "$tmp"
 [ "$n" -gt 0 ] || { echo "transcript is empty"; exit 1; }
+
+# Rule 6, in one pass: each finding is a "transcript line N: ..." line, as problem() prints them.
+findings=$(awk '
+function problem(what) { printf "transcript line %d: %s\n   %s\n", NR, what, $0 }
+# The TCP states as ss and netstat write them, and as the book does: one name each.
+function norm(s) { s = toupper(s); gsub(/_/, "-", s); gsub(/FIN-WAIT([12])/, "FIN-WAIT-&", s); gsub(/FIN-WAIT-FIN-WAIT/, "FIN-WAIT-", s)
+                   gsub(/ESTABLISHED/, "ESTAB", s); return s }
+BEGIN { nstates = split("FIN-WAIT-1 FIN-WAIT-2 CLOSE-WAIT TIME-WAIT LAST-ACK CLOSING SYN-SENT SYN-RECV ESTAB LISTEN", states, " ") }
+{
+    line = $0
+    if (line ~ /line [0-9]+: +[0-9]+ +(Killed|Terminated|Done|Stopped|Hangup|Aborted|Quit|Interrupt|User defined signal [12])( |$)/ ||
+        line ~ /^\[[0-9]+\][-+]? +(Done|Running|Stopped|Killed|Terminated|Exit [0-9]+)/) problem("job-control noise, not part of the experiment")
+    # The numbers this line shows, as words: "(pid 10;" shows 10, an address "10.255.5.1" does not.
+    for (w = 1; w <= NF; w++) { x = $w; gsub(/^[([]+|[],;:.)]+$/, "", x); if (x ~ /^[0-9]+$/) later[x] = 1 }
+    if (line ~ /^\$ /) {
+        cmd = substr(line, 3)
+        # Every pid used here was shown before (in an earlier line, output or narration).
+        rest = cmd; gsub(/[0-9]*[<>]+&?[0-9]*/, " ", rest) # not the 2 of "2> file"
+        while (match(rest, /(kill( -[A-Z0-9]+)*|--pid|--ppid|-p)( [0-9][0-9,]*)+/)) {
+            m = substr(rest, RSTART, RLENGTH); rest = substr(rest, RSTART + RLENGTH)
+            k = split(m, ws, /[ ,]/)
+            for (i = 2; i <= k; i++)
+                if (ws[i] ~ /^[0-9]+$/ && !(ws[i] in seen)) { problem("uses pid " ws[i] ", which the transcript has not shown"); seen[ws[i]] = 1 }
+        }
+        if (cmd ~ /(^|[ ;(])(echosrv|daytimesrv)( |$)/ && cmd !~ /--inetd/ && cmd !~ /&$/) problem("starts a server without the \"&\" it ran with")
+        if (match(cmd, /< *[A-Za-z0-9_.-]+\.in( |$)/)) { f = substr(cmd, RSTART, RLENGTH); gsub(/[< ]/, "", f); sub(/\.in$/, "", f); input[f] = NR; bg[f] = (cmd ~ /&$/) }
+        if (cmd ~ /(^| )(ss|netstat) /) { since_ss = 1; ss_out = "" }
+        if (cmd ~ /(^| )ps /) { since_ps = 1; ps_out = "" }
+    }
+    if (match(line, /^   \[typed into [^]]+\]/)) {
+        f = substr(line, 16, RLENGTH - 16)
+        if (!(f in input)) problem("types into " f ", whose command (with \"< " f ".in\") the transcript has not shown")
+        else if (!bg[f]) problem("types into " f ", whose command was not started with \"&\"")
+    }
+    if (line ~ /^   Notice:/) {
+        said = norm(line)
+        for (i = 1; i <= nstates; i++)
+            if (said ~ ("(^|[^A-Z-])" states[i] "([^A-Z0-9-]|$)") && ss_out !~ ("(^|[^A-Z-])" states[i] "([^A-Z0-9-]|$)"))
+                problem("names " states[i] ", which the ss/netstat output above it does not show")
+        if (line ~ /<defunct>/ && ps_out !~ /<defunct>/) problem("names <defunct>, which the ps output above it does not show")
+    }
+    # What this line printed, for the Notice lines below it (after the checks: a Notice is no evidence).
+    if (line !~ /^\$ /) {
+        if (since_ss) ss_out = ss_out " " norm(line)
+        if (since_ps) ps_out = ps_out " " line
+    }
+    for (x in later) seen[x] = 1
+    delete later
+}' "$tmp")
+if [ -n "$findings" ]; then
+    printf '%s\n' "$findings"
+    problems=$((problems + $(grep -c '^transcript line' <<< "$findings")))
+fi
 if [ -n "$commands" ]; then
     started=0
     while IFS= read -r logged; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: what a student does in the first lab, in one go.
 # echosrv on a free port in the background, a few lines through echocli, the ps and ss
-# views of the parent and its children, then the server stopped with SIGTERM.
+# views of the parent and its children, the same in one unpwatch frame, then the server
+# stopped with SIGTERM.
 set -euo pipefail
 BIN=${1:-bin}
 log=$(mktemp /tmp/echosrv-demo.XXXXXX)
@@ -28,6 +29,9 @@ ps -o pid,ppid,stat,comm -p "$srv" --ppid "$srv"
 echo
 echo "--- ss: the listener, and both ends of the open connection ---"
 ss -tan "( sport = :$port or dport = :$port )"
+echo
+echo "--- unpwatch --once: both in one frame, with who holds each socket and where each process waits ---"
+"$BIN/unpwatch" --port "$port" --once
 echo
 
 exec {CLI[1]}>&-      # Ctrl-D for the second client

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # labs.sh: the labs in labs/, in the book's order.
 #   labs.sh list        their names, startup first, then by the "# unp: N.N" line of each lab's header
-#   labs.sh help        one line per lab: make target, UNP section, what it shows
-#   labs.sh needs       every "cmd:package" the labs' "# needs:" lines ask for
+#   labs.sh help [CMD]  one line per lab: how to run it (CMD, default "make lab-"), UNP section, what it shows
+#   labs.sh needs       every "cmd:package" the "# needs:" lines of the labs and of lib.sh ask for
 #   labs.sh run         runs them all (BIN from the environment); exit 77 from a lab means skipped
 # LAB_DIR (default: the repository's labs/) is where the labs are.
 set -uo pipefail
@@ -29,12 +29,12 @@ case ${1:-list} in
 list) list ;;
 help)
     for name in $(list); do
-        # the lab's description: the comment lines after the shebang, without its "UNP x.y" prefix
-        what=$(awk 'NR > 1 && /^#/ && !/^# (unp|needs):/ { sub(/^# */, ""); printf "%s ", $0; next } NR > 1 { exit }' "$labs/$name.sh" |
-               sed 's/^UNP [0-9.,–-]*[:,]\{0,1\} *//; s/ $//')
-        printf '  make lab-%-26s UNP %-9s %s\n' "$name" "$(header "$name" unp)" "$what"
+        # what the lab shows: the first comment line after the shebang that is not a "# unp:" or
+        # "# needs:" line, wherever those are
+        what=$(awk 'NR == 1 || /^# (unp|needs):/ { next } /^#/ { sub(/^# */, ""); print; exit }' "$labs/$name.sh")
+        printf '  %-35s UNP %-9s %s\n' "${2:-make lab-}$name" "$(header "$name" unp)" "$what"
     done ;;
-needs) for name in $(list); do head -n 15 "$labs/$name.sh" | sed -n 's/^# needs: *//p'; done | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; echo ;;
+needs) for name in lib $(list); do head -n 15 "$labs/$name.sh" | sed -n 's/^# needs: *//p'; done | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' '; echo ;;
 run)
     passed=() failed=() skipped=()
     for name in $(list); do
@@ -48,5 +48,5 @@ run)
     done
     echo "labs: ${#passed[@]} passed, ${#failed[@]} failed, ${#skipped[@]} skipped${skipped[*]:+ (skipped: ${skipped[*]})}${failed[*]:+ (failed: ${failed[*]})}"
     [ ${#failed[@]} -eq 0 ] ;;
-*) echo "usage: labs.sh list|help|needs|run" >&2; exit 64 ;;
+*) echo "usage: labs.sh list|help [CMD]|needs|run" >&2; exit 64 ;;
 esac

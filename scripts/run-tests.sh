@@ -22,5 +22,10 @@ if [ "${failed:-0}" != 0 ]; then
        on && /^ *Stack Trace:/ { stack = 1; n = 0 }
        on && k++ < 30 { if (!stack || n++ < 5) print }' "$log"
 fi
+if grep -q "Test Run Aborted" "$log"; then
+  # The host crashed or hung (--blame-hang-timeout): the counts above are of the tests run before it.
+  echo "tests: ABORTED after ${passed:-0} passed, ${failed:-0} failed: $(grep -m1 -A1 'test running when the crash occurred' "$log" | tail -1)"
+  exit 1
+fi
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 exit "$status"

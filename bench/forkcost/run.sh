@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make forkcost: what one fork of the running echosrv parent costs, against the C tcpserv04,
+# make forkcost: what one fork of the running echosrv parent costs, against the C serv01 (UNP 5.10 tcpserv04, 30.5),
 # measured from outside on the real servers (bench/forkcost/forkcost.c says how).
 # Usage: run.sh [--count N] [NAME=VALUE ...]   (NAME=VALUE: extra environment for echosrv only,
 # to measure a lever, e.g. DOTNET_GCgen0size=0x40000; the re-exec of fork-safety R1 keeps it)
@@ -13,13 +13,13 @@ for kv in "$@"; do
 done
 case $count in ''|*[!0-9]*|0) echo "run.sh: --count must be a positive number, not '$count'"; echo "usage: run.sh [--count N] [NAME=VALUE ...]"; exit 64 ;; esac
 forkcost=$root/bench/bin/forkcost
-for f in "$forkcost" "$root/bench/bin/tcpserv04" "$root/bin/echosrv"; do
+for f in "$forkcost" "$root/bench/bin/serv01" "$root/bin/echosrv"; do
   [ -x "$f" ] || { echo "run.sh: $f is missing: run make forkcost"; exit 1; }
 done
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
-  # TERM: echosrv stops and reaps its children itself; forkcost left none to tcpserv04.
+  # TERM: echosrv stops and reaps its children itself; forkcost left none to serv01.
   for p in "${pids[@]}"; do
     kill -TERM "$p" 2>/dev/null
     for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.05; done
@@ -32,7 +32,7 @@ trap cleanup EXIT
 # start NAME: starts the server, sets port and pid once it listens.
 start() {
   if [ "$1" = c ]; then
-    "$root/bench/bin/tcpserv04" 0 >"$tmp/c.out" 2>&1 &
+    "$root/bench/bin/serv01" --port 0 >"$tmp/c.out" 2>&1 &
     pids+=($!); log=$tmp/c.out
   else
     env "${@:2}" "$root/bin/echosrv" --port 0 --max-children 64 --log "$tmp/ours.log" >/dev/null 2>&1 &

@@ -1,135 +1,126 @@
 using System.Globalization;
 using System.Security;
 using System.Text;
-using System.Text.Json;
 
 namespace UnpServers.Bench;
 
 /// <summary>
-/// The designs table (UNP figure 30.1 here): medians per design, ratios to the C servers of
-/// the same run, the targets of issue 10; printed, and written as JSON and as an SVG chart.
+/// The designs table (UNP figure 30.1 here): medians per design and side (ours, its C twin),
+/// the ratios ours/twin, the targets of issue 19 (items 5 and 7); printed, and written as JSON
+/// and as an SVG chart.
 /// </summary>
-public sealed class DesignResults
+public sealed class DesignResults(string[] models)
 {
-    private readonly List<(string Name, string Unp)> _designs = [];
-    private readonly Dictionary<(string Name, string Key), List<double>> _values = [];
+    private readonly Dictionary<(string Model, string Side, string Key), List<double>> _values = [];
     private readonly Dictionary<string, string> _unavailable = [];
 
-    public void Declare(string name, string unp) => _designs.Add((name, unp));
-
-    public void Add(string name, string key, double value)
+    public void Add(string model, string side, string key, double value)
     {
-        if (!_values.TryGetValue((name, key), out var list)) _values[(name, key)] = list = [];
+        if (!_values.TryGetValue((model, side, key), out var list)) _values[(model, side, key)] = list = [];
         list.Add(value);
     }
 
-    public string? Unavailable(string name) => _unavailable.GetValueOrDefault(name);
+    public string? Unavailable(string model) => _unavailable.GetValueOrDefault(model);
 
-    public void SetUnavailable(string name, string why) => _unavailable[name] = why;
+    public void SetUnavailable(string model, string why) => _unavailable[model] = why;
 
-    private double Median(string name, string key)
+    private List<double> Rounds(string model, string side, string key) => _values.GetValueOrDefault((model, side, key)) ?? [];
+
+    private double Median(string model, string side, string key) => Stats.Median(Rounds(model, side, key));
+
+    /// <summary>ours / twin: the median of the rounds' ratios (Stats.PairedRatio).</summary>
+    private double Ratio(string model, string key) => Stats.PairedRatio(Rounds(model, "ours", key), Rounds(model, "c", key));
+
+    /// <summary>
+    /// Issue 19: connections/s at least 0.8x the twin's (prefork 0.9x, item 5; fork 0.7x, item 5,
+    /// which sets no CPU target for it), server CPU per connection at most 1.5x the twin's;
+    /// item 5's RTT (at most 1.15x) and bulk (at least 0.9x) for every design.
+    /// </summary>
+    private static (double Conn, double? Cpu) Target(string model) => model switch
     {
-        if (!_values.TryGetValue((name, key), out var list) || list.Count == 0) return double.NaN;
-        var v = list.Order().ToArray();
-        return v.Length % 2 == 1 ? v[v.Length / 2] : (v[v.Length / 2 - 1] + v[v.Length / 2]) / 2;
-    }
+        "fork" => (0.7, null),
+        "prefork" => (0.9, 1.5),
+        _ => (0.8, 1.5),
+    };
 
-    private bool IsC(string name) => name is Designs.CFork or Designs.CPrefork;
+    public const string TargetsLine = "Targets (issue 19): ours/twin connections/s >= 0.8 (prefork 0.9, fork 0.7), CPU per connection <= 1.5 (fork: none), RTT <= 1.15, bulk >= 0.9.";
 
-    /// <summary>The targets a design misses, in words; empty when it meets them all (C rows: none).</summary>
-    private List<string> Missed(string name)
+    /// <summary>The targets a design misses, in words; empty when it meets them all.</summary>
+    private List<string> Missed(string model)
     {
         var missed = new List<string>();
-        if (IsC(name)) return missed;
-        double conn = Median(name, "conn_per_s");
-        double rtt = Median(name, "rtt64_p50_us") / Median(Designs.CFork, "rtt64_p50_us");
-        double bulk = Median(name, "bulk_mb_s") / Median(Designs.CFork, "bulk_mb_s");
-        if (name == "fork") // issue 10, part 1: the fork made cheaper
-        {
-            double vsFork = conn / Median(Designs.CFork, "conn_per_s");
-            if (!(vsFork >= 0.5)) missed.Add($"conn {vsFork:F2}x C fork < 0.5");
-        }
-        if (name == "prefork")
-        {
-            double vsPrefork = conn / Median(Designs.CPrefork, "conn_per_s");
-            double vsFork = conn / Median(Designs.CFork, "conn_per_s");
-            if (!(vsPrefork >= 0.9)) missed.Add($"conn {vsPrefork:F2}x C prefork < 0.9");
-            if (!(vsFork >= 3)) missed.Add($"conn {vsFork:F2}x C fork < 3");
-        }
+        var (connTarget, cpuTarget) = Target(model);
+        double conn = Ratio(model, "conn_per_s"), cpu = Ratio(model, "cpu_us_per_conn");
+        double rtt = Ratio(model, "rtt64_p50_us"), bulk = Ratio(model, "bulk_mb_s");
+        if (!(conn >= connTarget)) missed.Add($"conn {conn:F2}x < {connTarget}");
+        if (cpuTarget is double t && !(cpu <= t)) missed.Add($"CPU {cpu:F2}x > {t}");
         if (!(rtt <= 1.15)) missed.Add($"RTT {rtt:F2}x > 1.15");
         if (!(bulk >= 0.9)) missed.Add($"bulk {bulk:F2}x < 0.9");
         return missed;
     }
 
-    private string Verdict(string name)
+    private string Verdict(string model)
     {
-        if (IsC(name)) return "(reference)";
-        if (_unavailable.ContainsKey(name)) return "not available";
-        var missed = Missed(name);
+        if (_unavailable.ContainsKey(model)) return "not available";
+        var missed = Missed(model);
         return missed.Count == 0 ? "ok" : "MISSED: " + string.Join("; ", missed);
     }
 
     public void Print(TextWriter w, int rounds)
     {
         w.WriteLine();
-        w.WriteLine($"Designs (UNP figure 30.1 here): medians of {rounds} rounds; ratios to the C fork-per-connection server of the same run.");
-        w.WriteLine("Targets: fork >= 0.5x C fork, prefork >= 0.9x C prefork and >= 3x C fork in connections/s; every design RTT <= 1.15x and bulk >= 0.9x C fork.");
+        w.WriteLine($"Designs (UNP figure 30.1 here), each beside its C twin (bench/c): medians of {rounds} rounds; ours/twin: the median of the rounds' ratios.");
+        w.WriteLine("CPU: the server's user + system time per connection, children and threads included (docs/performance.md).");
+        w.WriteLine(TargetsLine);
         w.WriteLine();
-        w.WriteLine($"| {"design",-15} | {"UNP",-5} | {"conn/s",8} | {"CPU us/conn",11} | {"x C fork",8} | {"RTT64 us",8} | {"RTT x C",7} | {"bulk MB/s",9} | {"bulk x C",8} | targets");
-        w.WriteLine($"|{new string('-', 17)}|{new string('-', 7)}|{new string('-', 10)}|{new string('-', 13)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 9)}|{new string('-', 11)}|{new string('-', 10)}|---------");
-        double cConn = Median(Designs.CFork, "conn_per_s"), cRtt = Median(Designs.CFork, "rtt64_p50_us"), cBulk = Median(Designs.CFork, "bulk_mb_s");
-        foreach (var (name, unp) in _designs)
+        w.WriteLine($"| {"design",-14} | {"UNP",-5} | {"C twin",-15} | {"conn/s C",8} | {"ours",8} | {"x twin",6} | {"CPU us C",8} | {"ours",8} | {"x twin",6} | {"RTT x",5} | {"bulk x",6} | targets");
+        w.WriteLine($"|{new string('-', 16)}|{new string('-', 7)}|{new string('-', 17)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 8)}|{new string('-', 10)}|{new string('-', 10)}|{new string('-', 8)}|{new string('-', 7)}|{new string('-', 8)}|---------");
+        foreach (var (model, unp, twin, _) in Rows)
         {
-            if (_unavailable.TryGetValue(name, out string? why))
+            if (_unavailable.TryGetValue(model, out string? why))
             {
-                w.WriteLine($"| {name,-15} | {unp,-5} | {"-",8} | {"-",11} | {"-",8} | {"-",8} | {"-",7} | {"-",9} | {"-",8} | not available ({why})");
+                w.WriteLine($"| {model,-14} | {unp,-5} | {twin,-15} | {"-",8} | {"-",8} | {"-",6} | {"-",8} | {"-",8} | {"-",6} | {"-",5} | {"-",6} | not available ({why})");
                 continue;
             }
-            double conn = Median(name, "conn_per_s"), cpu = Median(name, "cpu_us_per_conn"), rtt = Median(name, "rtt64_p50_us"), bulk = Median(name, "bulk_mb_s");
-            w.WriteLine($"| {name,-15} | {unp,-5} | {conn,8:N0} | {cpu,11:N0} | {conn / cConn,8:F2} | {rtt,8:F1} | {rtt / cRtt,7:F2} | {bulk,9:N0} | {bulk / cBulk,8:F2} | {Verdict(name)}");
+            w.WriteLine($"| {model,-14} | {unp,-5} | {twin,-15} | {Median(model, "c", "conn_per_s"),8:N0} | {Median(model, "ours", "conn_per_s"),8:N0} | {Ratio(model, "conn_per_s"),6:F2} | "
+                      + $"{Median(model, "c", "cpu_us_per_conn"),8:N0} | {Median(model, "ours", "cpu_us_per_conn"),8:N0} | {Ratio(model, "cpu_us_per_conn"),6:F2} | "
+                      + $"{Ratio(model, "rtt64_p50_us"),5:F2} | {Ratio(model, "bulk_mb_s"),6:F2} | {Verdict(model)}");
         }
+        w.WriteLine();
+        var measured = Rows.Where(r => !_unavailable.ContainsKey(r.Model)).ToList();
+        var missing = measured.Where(r => Missed(r.Model).Count > 0).Select(r => $"{r.Model} ({string.Join(", ", Missed(r.Model).Select(m => m.Split(' ')[0]))})").ToList();
+        w.WriteLine($"Targets met by {measured.Count - missing.Count} of {measured.Count} designs{(missing.Count > 0 ? "; missed: " + string.Join(", ", missing) : "")}.");
         w.WriteLine();
     }
 
-    public void WriteJson(string path, int rounds)
-    {
-        var doc = new Dictionary<string, object>
-        {
-            ["date"] = DateTime.Now.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            ["cores"] = Environment.ProcessorCount,
-            ["kernel"] = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
-            ["rounds"] = rounds,
-            ["load"] = "16 clients, each: connect, 64-byte echo, close; CPU: the server's processes and threads, children included",
-            ["designs"] = _designs.Select(d => new Dictionary<string, object?>
-            {
-                ["design"] = d.Name,
-                ["unp"] = d.Unp,
-                ["available"] = !_unavailable.ContainsKey(d.Name),
-                ["why_not"] = _unavailable.GetValueOrDefault(d.Name),
-                ["conn_per_s"] = Number(Median(d.Name, "conn_per_s")),
-                ["cpu_us_per_conn"] = Number(Median(d.Name, "cpu_us_per_conn")),
-                ["rtt64_p50_us"] = Number(Median(d.Name, "rtt64_p50_us")),
-                ["bulk_mb_s"] = Number(Median(d.Name, "bulk_mb_s")),
-                ["conn_x_c_fork"] = Number(Median(d.Name, "conn_per_s") / Median(Designs.CFork, "conn_per_s")),
-                ["rtt_x_c_fork"] = Number(Median(d.Name, "rtt64_p50_us") / Median(Designs.CFork, "rtt64_p50_us")),
-                ["bulk_x_c_fork"] = Number(Median(d.Name, "bulk_mb_s") / Median(Designs.CFork, "bulk_mb_s")),
-                ["verdict"] = Verdict(d.Name),
-                ["conn_per_s_rounds"] = _values.GetValueOrDefault((d.Name, "conn_per_s")) ?? [],
-                ["cpu_us_per_conn_rounds"] = _values.GetValueOrDefault((d.Name, "cpu_us_per_conn")) ?? [],
-                ["rtt64_p50_us_rounds"] = _values.GetValueOrDefault((d.Name, "rtt64_p50_us")) ?? [],
-                ["bulk_mb_s_rounds"] = _values.GetValueOrDefault((d.Name, "bulk_mb_s")) ?? [],
-            }).ToList(),
-        };
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }) + "\n");
-        Console.Out.WriteLine($"designs written to {path}");
-    }
+    /// <summary>The designs measured, in the book's order.</summary>
+    private IEnumerable<(string Model, string Unp, string Twin, string What)> Rows => Designs.Models.Where(m => models.Contains(m.Model));
 
-    /// <summary>JSON has no NaN: a figure that could not be measured is null.</summary>
-    private static double? Number(double v) => double.IsFinite(v) ? Math.Round(v, 2) : null;
+    private static readonly string[] Keys = ["conn_per_s", "cpu_us_per_conn", "rtt64_p50_us", "bulk_mb_s"];
+
+    public void WriteJson(string path, int rounds) => Stats.WriteJson(path, rounds, new()
+    {
+        ["load"] = "16 clients, each: connect, 64-byte echo, close; CPU: the server's utime + stime, its reaped children's cutime + cstime, its live children's utime + stime (/proc/PID/stat)",
+        ["targets"] = TargetsLine,
+        ["designs"] = Rows.Select(d => new Dictionary<string, object?>
+        {
+            ["design"] = d.Model,
+            ["unp"] = d.Unp,
+            ["twin"] = d.Twin,
+            ["what"] = d.What,
+            ["available"] = !_unavailable.ContainsKey(d.Model),
+            ["why_not"] = _unavailable.GetValueOrDefault(d.Model),
+            ["verdict"] = Verdict(d.Model),
+            ["ours"] = Keys.ToDictionary(k => k, k => Stats.Number(Median(d.Model, "ours", k))),
+            ["twin_figures"] = Keys.ToDictionary(k => k, k => Stats.Number(Median(d.Model, "c", k))),
+            ["ours_over_twin"] = Keys.ToDictionary(k => k, k => Stats.Number(Ratio(d.Model, k))),
+            ["ours_rounds"] = Keys.ToDictionary(k => k, k => Rounds(d.Model, "ours", k)),
+            ["twin_rounds"] = Keys.ToDictionary(k => k, k => Rounds(d.Model, "c", k)),
+        }).ToList(),
+    }, "designs");
 
     /// <summary>
-    /// Two bar panels side by side, one row per design: connections/s (longer is better) and
+    /// Two bar panels side by side, one row per server (each design's C twin, then ours): connections/s (longer is better) and
     /// the server's CPU time per connection (shorter is better), each on a log scale: the
     /// designs differ by a factor of 100. Plain SVG, no dependencies.
     /// </summary>
@@ -138,8 +129,13 @@ public sealed class DesignResults
         const int rowH = 26, top = 76, labelW = 175, panelW = 300, gap = 130;
         int x1 = labelW, x2 = labelW + panelW + gap;
         int width = x2 + panelW + 70;
-        var rows = _designs.Select(d => (d.Name, d.Unp, Conn: Median(d.Name, "conn_per_s"), Cpu: Median(d.Name, "cpu_us_per_conn"),
-                                          Missed: !IsC(d.Name) && !_unavailable.ContainsKey(d.Name) && Missed(d.Name).Count > 0)).ToList();
+        // Two rows per design: its C twin (grey), then ours.
+        var rows = Rows.SelectMany(d => new[]
+        {
+            (Label: $"C {d.Twin}", Model: d.Model, Side: "c"),
+            (Label: d.Unp == "-" ? d.Model : $"{d.Model} ({d.Unp})", Model: d.Model, Side: "ours"),
+        }).Select(r => (r.Label, r.Model, r.Side, Conn: Median(r.Model, r.Side, "conn_per_s"), Cpu: Median(r.Model, r.Side, "cpu_us_per_conn"),
+                        Missed: r.Side == "ours" && !_unavailable.ContainsKey(r.Model) && Missed(r.Model).Count > 0)).ToList();
         int height = top + rowH * rows.Count + 40;
         var conn = new LogScale(rows.Select(r => r.Conn), panelW);
         var cpu = new LogScale(rows.Select(r => r.Cpu), panelW);
@@ -156,10 +152,9 @@ public sealed class DesignResults
         {
             var r = rows[i];
             int y = top + i * rowH;
-            string fill = IsC(r.Name) ? "#888888" : r.Missed ? "#d9822b" : "#2b7bd9";
-            string label = r.Unp == "-" ? r.Name : $"{r.Name} ({r.Unp})";
-            svg.Append(inv, $"<text x=\"{labelW - 8}\" y=\"{y + 17}\" text-anchor=\"end\">{Esc(label)}</text>\n");
-            if (_unavailable.ContainsKey(r.Name))
+            string fill = r.Side == "c" ? "#888888" : r.Missed ? "#d9822b" : "#2b7bd9";
+            svg.Append(inv, $"<text x=\"{labelW - 8}\" y=\"{y + 17}\" text-anchor=\"end\">{Esc(r.Label)}</text>\n");
+            if (r.Side == "ours" && _unavailable.ContainsKey(r.Model))
             {
                 svg.Append(inv, $"<text x=\"{x1 + 4}\" y=\"{y + 17}\" fill=\"#888888\" font-style=\"italic\">not available in this build</text>\n");
                 continue;
@@ -168,7 +163,7 @@ public sealed class DesignResults
             Bar(svg, x2, y, cpu.Width(r.Cpu), fill, r.Cpu.ToString("N0", inv));
         }
         int ly = top + rows.Count * rowH + 24;
-        svg.Append(inv, $"<rect x=\"{labelW}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#888888\"/><text x=\"{labelW + 16}\" y=\"{ly}\">C reference</text>\n");
+        svg.Append(inv, $"<rect x=\"{labelW}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#888888\"/><text x=\"{labelW + 16}\" y=\"{ly}\">C twin</text>\n");
         svg.Append(inv, $"<rect x=\"{labelW + 110}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#2b7bd9\"/><text x=\"{labelW + 126}\" y=\"{ly}\">echosrv, targets met</text>\n");
         svg.Append(inv, $"<rect x=\"{labelW + 270}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"#d9822b\"/><text x=\"{labelW + 286}\" y=\"{ly}\">echosrv, a target missed (see the table)</text>\n");
         svg.Append("</svg>\n");

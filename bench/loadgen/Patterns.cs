@@ -8,13 +8,13 @@ public static class Patterns
 {
     private static readonly byte[] Payload64 = Enumerable.Range(0, 64).Select(i => (byte)(i * 7 + 1)).ToArray();
 
-    /// <summary>16 clients, each: connect, 64-byte echo, close, for a fixed time. Returns conn/s and latency percentiles (ms).</summary>
-    public static (double PerSecond, double P50Ms, double P99Ms) ConnectionRate(int port, int clients, int seconds)
+    /// <summary>16 clients, each: connect, 64-byte echo, close, for a fixed time. Returns connections made, conn/s and latency percentiles (ms).</summary>
+    public static (int Count, double PerSecond, double P50Ms, double P99Ms) ConnectionRate(int port, int clients, int seconds)
     {
         var latencies = new List<double>[clients];
         long deadline = Environment.TickCount64 + seconds * 1000L;
         var sw = Stopwatch.StartNew();
-        var threads = Enumerable.Range(0, clients).Select(i => new Thread(() =>
+        var threads = Enumerable.Range(0, clients).Select(i => Client(() =>
         {
             var mine = latencies[i] = new List<double>(100_000);
             var buf = new byte[64];
@@ -30,11 +30,10 @@ public static class Patterns
                 mine.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
             }
         })).ToList();
-        threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         double elapsed = sw.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return (all.Length / elapsed, Percentile(all, 0.50), Percentile(all, 0.99));
+        return (all.Length, all.Length / elapsed, Stats.Percentile(all, 0.50), Stats.Percentile(all, 0.99));
     }
 
     /// <summary>One connection, size-byte ping-pong. Returns RTT percentiles in microseconds.</summary>
@@ -52,7 +51,7 @@ public static class Patterns
             if (!pong.AsSpan().SequenceEqual(ping)) throw new InvalidDataException("round trip: wrong echo");
         }
         Array.Sort(rtts);
-        return (Percentile(rtts, 0.50), Percentile(rtts, 0.99));
+        return (Stats.Percentile(rtts, 0.50), Stats.Percentile(rtts, 0.99));
     }
 
     /// <summary>One connection streaming mib MiB in and out at the same time. Returns MB/s (10^6 bytes) one way.</summary>
@@ -65,7 +64,7 @@ public static class Patterns
         using var s = Server.Connect(port);
         s.SendBufferSize = s.ReceiveBufferSize = 1 << 20;
         var sw = Stopwatch.StartNew();
-        var sender = new Thread(() =>
+        var sender = Client(() =>
         {
             long sent = 0;
             while (sent < total)
@@ -76,7 +75,6 @@ public static class Patterns
             }
             s.Shutdown(SocketShutdown.Send);
         });
-        sender.Start();
         var buf = new byte[256 << 10];
         long got = 0;
         for (;;)
@@ -124,9 +122,9 @@ public static class Patterns
                 if (!back.AsSpan().SequenceEqual(line)) throw new InvalidDataException("held: wrong echo");
             }
             int[] kids = server.Children();
-            if (kids.Length < count) throw new InvalidOperationException($"held: {kids.Length} children for {count} connections");
+            if (kids.Length < count) throw new BenchException($"held: {kids.Length} children for {count} connections");
             var child = kids.Select(k => (double)Server.PrivateKiB(k)).Order().ToArray();
-            return (Percentile(child, 0.5), Server.PrivateKiB(server.Pid));
+            return (Stats.Percentile(child, 0.5), Server.PrivateKiB(server.Pid));
         }
         finally
         {
@@ -134,51 +132,28 @@ public static class Patterns
         }
     }
 
-    /// <summary>A client program sending one line and printing the echo, as a whole process. Returns ms.</summary>
-    public static double ClientProcess(string path, int port, bool ours)
-    {
-        var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (string a in ours ? ["127.0.0.1", "--port", port.ToString()] : new[] { "127.0.0.1", port.ToString() }) psi.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Write("one line\n");
-        p.StandardInput.Close();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        double ms = sw.Elapsed.TotalMilliseconds;
-        if (output != "one line\n" || p.ExitCode != 0) throw new InvalidDataException($"{path}: exit {p.ExitCode}, output '{output}'");
-        return ms;
-    }
+    /// <summary>A started thread whose failure (a wrong echo, a reset) is thrown again by Join, in the caller.</summary>
+    private static ClientThread Client(Action body) => new(body);
 
-    /// <summary>From starting the server process to the echo of its first connection, in ms.</summary>
-    public static double StartToFirstConnection(string name, string path, int fixedPort)
+    private sealed class ClientThread
     {
-        var psi = new ProcessStartInfo(path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in name == "c" ? [fixedPort.ToString()] : new[] { "--port", fixedPort.ToString(), "--log", "/dev/null" }) psi.ArgumentList.Add(a);
-        var sw = Stopwatch.StartNew();
-        using var p = Process.Start(psi)!;
-        try
+        private readonly Thread _thread;
+        private Exception? _failure;
+
+        public ClientThread(Action body)
         {
-            var buf = new byte[1];
-            while (sw.ElapsedMilliseconds < 10000)
+            _thread = new Thread(() =>
             {
-                try
-                {
-                    using var s = Server.Connect(fixedPort);
-                    s.Send([42]);
-                    ReadExactly(s, buf);
-                    return sw.Elapsed.TotalMilliseconds;
-                }
-                catch (SocketException)
-                {
-                    Thread.Sleep(1);
-                }
-            }
-            throw new TimeoutException($"{path} did not serve within 10 s");
+                try { body(); }
+                catch (Exception e) { _failure = e; }
+            });
+            _thread.Start();
         }
-        finally
+
+        public void Join()
         {
-            Server.KillAndReap(p);
+            _thread.Join();
+            if (_failure != null) throw _failure;
         }
     }
 
@@ -191,7 +166,4 @@ public static class Patterns
             got += n;
         }
     }
-
-    public static double Percentile(double[] sorted, double p)
-        => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Floor(p * sorted.Length))];
 }

@@ -7,7 +7,7 @@ namespace UnpServers.EchoCli;
 
 public sealed class Options : IProgramOptions
 {
-    public static string UsageLine => "echocli HOST [--port N] [--keepalive S] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0 | --blocking]";
+    public static string UsageLine => "echocli HOST [--port N] [-n N | --sigpipe-demo [--sigpipe ignore|default] | --linger0 | --blocking] [--keepalive S]";
 
     [Value(1, Hidden = true)] // the positional arguments beyond those declared: refused
     public IEnumerable<string> Unexpected { get; set; } = [];
@@ -26,9 +26,11 @@ public sealed class Options : IProgramOptions
         HelpText = "UNP 5.13 tcpcli11: write each line as 1 byte, sleep 1 s, then the rest. After the server's child is killed, the second write meets a RST.")]
     public bool SigpipeDemo { get; set; }
 
-    [Option("sigpipe", Default = SigpipeAction.Ignore,
+    [Option("sigpipe", Default = "ignore",
         HelpText = "ignore: a write to a reset socket reports EPIPE; default: the process dies of SIGPIPE (exit 141).")]
-    public SigpipeAction Sigpipe { get; set; }
+    public string Sigpipe { get; set; } = "ignore";
+
+    private SigpipeAction _sigpipe;
 
     [Option("linger0", HelpText = "UNP 7.5: at EOF, close with SO_LINGER {1, 0}, so the server's child reads a RST (ECONNRESET), not a FIN.")]
     public bool Linger0 { get; set; }
@@ -42,6 +44,7 @@ public sealed class Options : IProgramOptions
     public string? Validate()
     {
         if (string.IsNullOrWhiteSpace(Host)) return "HOST must not be empty";
+        if (!Arguments.TryParseName(Sigpipe, out _sigpipe)) return $"--sigpipe must be one of {Arguments.Names<SigpipeAction>()}, not {Sigpipe}";
         if (Port is < 1 or > 65535) return $"--port must be 1..65535, not {Port}";
         if (Connections is < 1 or > ManyConnections.Max) return $"-n must be 1..{ManyConnections.Max}, not {Connections}"; // one descriptor each
         if (Connections > 1 && (SigpipeDemo || Linger0)) return "-n cannot be combined with --sigpipe-demo or --linger0";
@@ -58,7 +61,7 @@ public sealed class Options : IProgramOptions
         Port = Port,
         Connections = Connections,
         SigpipeDemo = SigpipeDemo,
-        Sigpipe = Sigpipe,
+        Sigpipe = _sigpipe,
         Linger0 = Linger0,
         Blocking = Blocking,
         KeepaliveSeconds = Keepalive,

@@ -1,7 +1,7 @@
 // The options every concurrent server shares, declared once. A program's Options class
 // derives from this and adds its port (each has its own default) and its own switches.
+using System.Globalization;
 using CommandLine;
-using UnpServers.Interop;
 using UnpServers.Server;
 
 namespace UnpServers.Cli;
@@ -15,20 +15,22 @@ public abstract class ServerArguments
     [Option('b', "bind", HelpText = "Address or host name to listen on (default: every address, IPv6 and IPv4).")]
     public string? Bind { get; set; }
 
-    [Option("backlog", Default = 1024, HelpText = "listen() backlog (UNP's LISTENQ; the LISTENQ environment variable overrides it).")]
+    [Option("backlog", Default = ServerOptions.DefaultBacklog,
+        HelpText = "listen() backlog (UNP 4.5); the LISTENQ environment variable, when set, overrides it, as in UNP's Listen.")]
     public int Backlog { get; set; }
 
-    [Option("reap", Default = ReapMode.Waitpid,
+    [Option("reap", Default = "waitpid",
         HelpText = "How children are collected: waitpid (tcpserv04), wait (tcpserv03: zombies can remain), none (tcpserv01: zombies pile up), ignore (the kernel reaps).")]
-    public ReapMode Reap { get; set; }
+    public string Reap { get; set; } = "waitpid";
 
-    [Option("max-children", Default = DefaultMaxChildren, HelpText = "At most N children at once; further connections wait in the backlog.")]
+    [Option("max-children", Default = ServerOptions.DefaultMaxChildren,
+        HelpText = "At most N children at once (1..65536); further connections wait in the backlog.")]
     public int MaxChildren { get; set; }
 
     [Option("log", HelpText = "Append log lines to FILE instead of stdout/stderr; SIGHUP reopens it.")]
     public string? Log { get; set; }
 
-    [Option("user", HelpText = "After binding, drop to this user and its groups before accepting (as root).")]
+    [Option("user", HelpText = "As root: after binding, drop to this user and its groups before accepting.")]
     public string? User { get; set; }
 
     [Option("keepalive", Default = 0,
@@ -42,40 +44,48 @@ public abstract class ServerArguments
     [Option("peer-logged", Hidden = true)]
     public bool PeerLogged { get; set; }
 
-    public const int DefaultMaxChildren = 256;
+    /// <summary>The options that mean nothing under --inetd: the super-server listens, accepts and chooses the user.</summary>
+    private static readonly string[] ListeningOptions = ["port", "bind", "backlog", "reap", "max-children", "user"];
 
-    /// <summary>More children than this is a typo, not a plan: the table of children is sized from it.</summary>
-    public const int MaxChildrenLimit = 65536;
+    private IReadOnlySet<string> _given = new HashSet<string>();
+
+    /// <summary>See IProgramOptions.Given.</summary>
+    public void Given(IReadOnlySet<string> longNames) => _given = longNames;
+
+    protected bool IsGiven(string longName) => _given.Contains(longName);
 
     /// <summary>--log FILE as the bytes the user typed (a file name need not be UTF-8), or null.</summary>
     public byte[]? LogPath => Log == null ? null : RawArguments.OptionValue("log", Log);
 
-    /// <summary>The reason the shared options are wrong, or null.</summary>
-    protected string? ValidateServer(int port)
+    /// <summary>
+    /// The reason the shared options are wrong, or null; then server is what they ask for, with the
+    /// program's own options added by own. ownListening: the program's options that --inetd refuses.
+    /// </summary>
+    protected string? ValidateServer(int port, Func<ServerOptions, ServerOptions> own, string[] ownListening, out ServerOptions server)
     {
-        if (port is < 0 or > 65535) return $"--port must be 0..65535, not {port}";
-        if (Backlog < 0) return $"--backlog must be 0 or more, not {Backlog}";
-        if (User != null && User.Length == 0) return "--user must name a user";
-        if (Inetd && User != null) return "--inetd serves stdin/stdout: --user does not apply (the super-server chooses the user)";
-        if (MaxChildren is < 1 or > MaxChildrenLimit) return $"--max-children must be 1..{MaxChildrenLimit}, not {MaxChildren}";
-        if (Log is "") return "--log must name a file";
-        if (Bind is "") return "--bind must name an address or a host";
-        if (Keepalive is < 0 or > LibC.MAX_TCP_KEEPIDLE) return $"--keepalive must be 0..{LibC.MAX_TCP_KEEPIDLE} seconds, not {Keepalive}";
-        return null;
+        server = null!;
+        if (Inetd && ListeningOptions.Concat(ownListening).FirstOrDefault(IsGiven) is string name)
+            return $"--{name} does not apply to --inetd, which serves the one connection on stdin/stdout";
+        if (!Arguments.TryParseName(Reap, out ReapMode reap)) return $"--reap must be one of {Arguments.Names<ReapMode>()}, not {Reap}";
+        int backlog = Backlog;
+        // UNP 4.5's Listen: LISTENQ, when set, overrides the program's backlog. Refused as --backlog
+        // would be, rather than taken as C's atoi() takes it ("abc" is 0, "-5" is -5).
+        string? listenq = Environment.GetEnvironmentVariable("LISTENQ");
+        if (!Inetd && !string.IsNullOrEmpty(listenq) && !int.TryParse(listenq, NumberStyles.None, CultureInfo.InvariantCulture, out backlog))
+            return $"LISTENQ must be a number, 0 or more, not '{listenq}'";
+        server = own(new ServerOptions
+        {
+            Port = port,
+            Bind = Bind == null ? null : RawArguments.OptionValue("bind", Bind, 'b'),
+            Backlog = backlog,
+            ReapOption = IsGiven("reap") ? reap : null,
+            MaxChildrenOption = IsGiven("max-children") ? MaxChildren : null,
+            LogFile = LogPath,
+            User = User == null ? null : RawArguments.OptionValue("user", User),
+            KeepaliveSeconds = Keepalive,
+        });
+        return server.Check();
     }
-
-    /// <summary>ServerOptions from the shared options; the program adds the rest with `with`.</summary>
-    protected ServerOptions ServerOptions(int port) => new()
-    {
-        Port = port,
-        Bind = Bind,
-        Backlog = Backlog,
-        Reap = Reap,
-        MaxChildren = MaxChildren,
-        LogFile = LogPath,
-        User = User,
-        KeepaliveSeconds = Keepalive,
-    };
 
     /// <summary>
     /// What an exec'd child is told (--exec): serve stdin/stdout in --inetd mode; the parent has

@@ -28,7 +28,7 @@ public static class DaytimeClient
                 Log.Error("daytimecli: no reply: the server closed the connection without sending anything");
                 return 1;
             }
-            if (count && Stdio.Write(Stdio.Out, $"counter = {counter}\n") is int err and not 0) return Log.ErrorAndFail("write error: ", err);
+            if (count && Output.Write(Stdio.Out, $"counter = {counter}\n") is int err and not 0) return Log.ErrorAndFail("write error: ", err);
             return 0;
         }
         catch (UnpException e)

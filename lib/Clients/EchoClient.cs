@@ -42,7 +42,7 @@ public static class EchoClient
             // that never ends (see Stdio): fail as a C client's first read does, before connecting.
             if (Stdio.In < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", LibC.EBADF);
             int sockfd = TcpConnect.Open(o.Host, o.Port);
-            if (o.KeepaliveSeconds > 0) Keepalive.Setsockopt(sockfd, o.KeepaliveSeconds);
+            if (o.KeepaliveSeconds > 0) Sockets.SetKeepalive(sockfd, o.KeepaliveSeconds);
             if (o.SigpipeDemo) return SigpipeDemo.Run(sockfd);
             return o.Blocking ? StrCliBlocking.Run(sockfd) : StrCli.Run(sockfd, o.Linger0);
         }

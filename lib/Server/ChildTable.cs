@@ -11,12 +11,19 @@ namespace UnpServers.Server;
 /// Each child is held by a pidfd as well as its pid: a pid is free for reuse as soon as
 /// the child is reaped (by the kernel, in --reap ignore), a pidfd names that one process
 /// for as long as it is open, so signals sent through it never reach a stranger.
+/// One array of entries, not one per field: a fork makes every page of the parent
+/// copy-on-write again, and what the parent writes per connection should be on few pages.
 /// </summary>
 public sealed class ChildTable(int capacity)
 {
-    private int[] _pids = new int[Math.Max(capacity, 16)];
-    private int[] _pidfds = new int[Math.Max(capacity, 16)];
-    private bool[] _exited = new bool[Math.Max(capacity, 16)];
+    private struct Entry
+    {
+        public int Pid;
+        public int Pidfd;
+        public bool Exited;
+    }
+
+    private Entry[] _entries = new Entry[Math.Max(capacity, 16)];
 
     /// <summary>Entries, zombies included.</summary>
     public int Count { get; private set; }
@@ -24,36 +31,25 @@ public sealed class ChildTable(int capacity)
     /// <summary>Children still running: the ones that count against --max-children.</summary>
     public int Running { get; private set; }
 
-    public int Pid(int index) => _pids[index];
+    public int Pid(int index) => _entries[index].Pid;
 
     /// <summary>The child's pidfd, or -1 if pidfd_open failed.</summary>
-    public int Pidfd(int index) => _pidfds[index];
+    public int Pidfd(int index) => _entries[index].Pidfd;
 
-    /// <summary>Every pidfd held: a forked child closes them (they are its siblings, not its business).</summary>
-    public ReadOnlySpan<int> Pidfds => _pidfds.AsSpan(0, Count);
-
-    public bool HasExited(int index) => _exited[index];
+    public bool HasExited(int index) => _entries[index].Exited;
 
     /// <summary>Whether pid is a child of ours not yet reaped nor exited: a pre-forking parent replaces the others.</summary>
     public bool IsRunning(int pid)
     {
         int i = IndexOf(pid);
-        return i >= 0 && !_exited[i];
+        return i >= 0 && !_entries[i].Exited;
     }
 
     /// <param name="pidfd">from pidfd_open(pid), or -1.</param>
     public void Add(int pid, int pidfd)
     {
-        if (Count == _pids.Length)
-        {
-            Array.Resize(ref _pids, _pids.Length * 2);
-            Array.Resize(ref _pidfds, _pidfds.Length * 2);
-            Array.Resize(ref _exited, _exited.Length * 2);
-        }
-        _pids[Count] = pid;
-        _pidfds[Count] = pidfd;
-        _exited[Count] = false;
-        Count++;
+        if (Count == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        _entries[Count++] = new Entry { Pid = pid, Pidfd = pidfd };
         Running++;
     }
 
@@ -62,12 +58,9 @@ public sealed class ChildTable(int capacity)
     {
         int i = IndexOf(pid);
         if (i < 0) return false;
-        if (!_exited[i]) Running--;
-        if (_pidfds[i] >= 0) LibC.close(_pidfds[i]);
-        Count--;
-        _pids[i] = _pids[Count];
-        _pidfds[i] = _pidfds[Count];
-        _exited[i] = _exited[Count];
+        if (!_entries[i].Exited) Running--;
+        if (_entries[i].Pidfd >= 0) LibC.close(_entries[i].Pidfd);
+        _entries[i] = _entries[--Count];
         return true;
     }
 
@@ -78,16 +71,17 @@ public sealed class ChildTable(int capacity)
     /// </summary>
     public void MarkExited(int index)
     {
-        if (_exited[index]) return;
-        _exited[index] = true;
+        ref Entry e = ref _entries[index];
+        if (e.Exited) return;
+        e.Exited = true;
         Running--;
-        if (_pidfds[index] >= 0) LibC.close(_pidfds[index]);
-        _pidfds[index] = -1;
+        if (e.Pidfd >= 0) LibC.close(e.Pidfd);
+        e.Pidfd = -1;
     }
 
     private int IndexOf(int pid)
     {
-        for (int i = 0; i < Count; i++) if (_pids[i] == pid) return i;
+        for (int i = 0; i < Count; i++) if (_entries[i].Pid == pid) return i;
         return -1;
     }
 }

@@ -2,6 +2,7 @@
 // (inetd, xinetd, ucspi-tcp's tcpserver, socat, systemd Accept=yes). UNP 13.5: the server
 // learns its peer with getpeername() and serves one client. An ordinary .NET process:
 // no fork, so none of the fork-safety rules apply.
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -33,8 +34,9 @@ public static class InetdServer
 
             if (!peerLogged) LogPeer();
             // UNP 7.5: under a super-server, the connection on stdin is the one to probe.
-            if (keepaliveSeconds > 0 && IsTcp(0)) Keepalive.Setsockopt(0, keepaliveSeconds);
+            if (keepaliveSeconds > 0 && IsTcp(0)) Sockets.SetKeepalive(0, keepaliveSeconds);
             service.IdleTimeoutMs = idleTimeoutSeconds * 1000;
+            if (service.UsesLocalTime) Clock.ReadZone();
             return service.Serve(0, 1);
         }
         catch (UnpException e)
@@ -60,7 +62,7 @@ public static class InetdServer
         int err = LibC.getpeername(0, ref ss, ref len) == 0 ? 0 : Errno.Last;
         if (err == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6)
         {
-            Log.Info($"connection from {Addresses.SockNtopHost(ref ss)}, port {Addresses.Port(ref ss)}");
+            Log.Info($"connection from {Sockets.HostText(ref ss)}, port {Addresses.Port(ref ss)}");
             return;
         }
         // stdin is a pipe or a socketpair (socat's EXEC): ucspi-tcp and socat name the peer in the environment.
@@ -80,7 +82,7 @@ public static class InetdServer
         {
             // ENOTCONN: a TCP socket whose client has already reset (UNP 5.11), and no
             // super-server named it. Not the same thing as a pipe.
-            Log.Info($"connection on stdin, peer unknown: getpeername error: {Errno.Describe(err)}");
+            Log.Info($"connection on stdin, peer unknown: getpeername error: {ErrorText.Describe(err)}");
         }
     }
 }

@@ -66,10 +66,14 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
         while ((pid = LibC.waitpid(-1, out int status, LibC.WNOHANG)) > 0) Collected(pid, status);
     }
 
+    /// <summary>Told of each child collected, with its wait status (a pre-forking design asks why it ended).</summary>
+    public Action<int, int>? OnCollected { get; set; }
+
     private void Collected(int pid, int status)
     {
         if (!children.Remove(pid)) return;
         stats.Reaped++;
+        OnCollected?.Invoke(pid, status);
         LogLine line = Log.Line().Add("child "u8).Add(pid);
         if (LibC.WIFEXITED(status))
         {

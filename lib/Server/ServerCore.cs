@@ -2,6 +2,7 @@
 // signalfd), accept() with UNP's error cases (5.9, 5.11), the "connection from" line, the
 // signals (TERM/INT stop, HUP reopens the log, USR1 stats) and stopping the children.
 // Each design (lib/Server/Designs) runs its own loop on these parts.
+using UnpServers.Child;
 using System.Text;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
@@ -50,6 +51,11 @@ public sealed class ServerCore
     /// <summary>Runs the server in its design until SIGTERM or SIGINT; returns the exit status.</summary>
     public static int Run(ServerOptions options, ConnectionService service)
     {
+        if (options.Check() is string reason) // the programs refuse these as usage errors; this is for any other caller
+        {
+            Log.Error(reason);
+            return LibC.EX_USAGE;
+        }
         try
         {
             // R1, in every mode (the program's Main did it already with RuntimeGuard.Start):
@@ -63,7 +69,13 @@ public sealed class ServerCore
         }
         catch (UnpException e)
         {
-            string? hint = e.Call == "bind" && e.Errno == LibC.EACCES ? Privileges.PrivilegedPortHint(options.Port) : null;
+            string? hint = (e.Call, e.Errno) switch
+            {
+                ("bind", LibC.EACCES) => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", LibC.EADDRINUSE) => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", LibC.EPERM) => Privileges.UserNeedsRootHint(options.User!),
+                _ => null,
+            };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
             return 1;
         }
@@ -87,10 +99,10 @@ public sealed class ServerCore
             Privileges.DropTo(Options.User); // bound, so root is no longer needed
             // --exec runs this program again as that user: said now, once, rather than as an
             // execve() error at every connection (a directory on the path closed to the user).
-            if (ExecPlan != null && LibC.access(Exec.ProgramPath, LibC.X_OK) < 0)
+            if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
             {
                 int err = Errno.Last;
-                throw new UnpException("access", err, $"--exec: user {Options.User} cannot run {Exec.ProgramPath}: {Errno.Describe(err)}");
+                throw new UnpException("access", err, $"--exec: user {Encoding.UTF8.GetString(Options.User)} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
             }
         }
         else if (Privileges.RootWarning(Options.User) is string warning) Log.Error(warning);
@@ -99,7 +111,7 @@ public sealed class ServerCore
         Service.IdleTimeoutMs = Options.IdleTimeoutSeconds * 1000;
         _design.Prepare(this);
 
-        Log.Info($"listening on {Addresses.SockNtopHost(ref bound)}, port {Addresses.Port(ref bound)}, pid {LibC.getpid()}");
+        Log.Info($"listening on {Sockets.HostText(ref bound)}, port {Addresses.Port(ref bound)}, pid {LibC.getpid()}");
     }
 
     /// <summary>
@@ -155,7 +167,7 @@ public sealed class ServerCore
                     stop = true;
                     break;
                 case LibC.SIGHUP:
-                    if (Log.ReopenFile()) Log.Info("received SIGHUP; log reopened");
+                    if (Log.Reopen(Options.LogFile)) Log.Info("received SIGHUP; log reopened");
                     break;
                 case LibC.SIGUSR1:
                     // Reported after the loop: signalfd hands out the lowest signal number
@@ -193,6 +205,7 @@ public sealed class ServerCore
                 // Here in every design, --exec too: accept() told us the peer, while an exec'd
                 // child's getpeername() fails once the client has reset (it is told --peer-logged).
                 LogConnectionFrom(ref cliaddr);
+                if (Service.UsesLocalTime) Clock.ReadZone(); // for the daytime reply: a child may not ask libc (Clock.cs)
                 return connfd;
             }
             int err = Errno.Last;
@@ -248,7 +261,7 @@ public sealed class ServerCore
     /// <summary>
     /// Holds a new child by a pidfd as well as its pid (opened after close(connfd), so a
     /// descriptor is free for it). pidfd_open sets close-on-exec itself: an exec'd child
-    /// does not inherit it; a forked one closes it (ForkPath).
+    /// does not inherit it; a forked one closes it (ChildMain).
     /// </summary>
     public void TrackChild(int pid)
     {
@@ -333,11 +346,15 @@ public sealed class ServerCore
         }
     }
 
-    /// <summary>The SIGUSR1 line; active is the design's count (children, threads or clients).</summary>
+    /// <summary>
+    /// The SIGUSR1 line; active is the design's count (children, threads or clients). With
+    /// --reap ignore the parent reaps nothing: it sees its children go (their pidfds), and the
+    /// kernel reaps them, so the line says "reaped by the kernel".
+    /// </summary>
     public void LogStats(int active)
         => Log.Info(Log.Line().Add("stats: accepted "u8).Add(Stats.Accepted)
                               .Add(", active "u8).Add(active)
-                              .Add(", reaped "u8).Add(Stats.Reaped)
+                              .Add(Options.Reap == ReapMode.Ignore ? ", reaped by the kernel "u8 : ", reaped "u8).Add(Stats.Reaped)
                               .Add(", peak active "u8).Add(Stats.PeakActive)
                               .Add(", fork failures "u8).Add(Stats.ForkFailures)
                               .Add(", log lines lost "u8).Add(Log.LostLines));

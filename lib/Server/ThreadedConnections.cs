@@ -39,12 +39,21 @@ public sealed class ThreadedConnections
 
     /// <summary>
     /// Starts a thread named name (its Linux comm: ps -L, /proc/PID/task/TID/comm; at most 15
-    /// bytes). A failed pthread_create (EAGAIN: out of threads or memory) is an UnpException.
+    /// bytes). A failed pthread_create is an UnpException saying
+    /// "pthread_create error: Resource temporarily unavailable (EAGAIN)". The runtime keeps
+    /// pthread_create's result to itself (it throws OutOfMemoryException), but EAGAIN is the
+    /// only one it can be here: out of threads (RLIMIT_NPROC, threads-max) or of memory for
+    /// the stack; EINVAL and EPERM need attributes the runtime does not set.
     /// </summary>
     public Thread Start(string name, ThreadStart body)
     {
         // 256 KiB: str_echo's stack buffer is 16 KiB; the default 8 MiB would be address space for nothing.
-        var t = new Thread(body, 256 * 1024) { Name = name.Length > 15 ? name[..15] : name, IsBackground = true };
+        ThreadStart run = () =>
+        {
+            Log.AttachThread(); // its own line buffer: Log.Line() is per thread
+            body();
+        };
+        var t = new Thread(run, 256 * 1024) { Name = name.Length > 15 ? name[..15] : name, IsBackground = true };
         lock (_lock)
         {
             _threads.RemoveAll(x => !x.IsAlive && !x.ThreadState.HasFlag(ThreadState.Unstarted));
@@ -57,7 +66,7 @@ public sealed class ThreadedConnections
         catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
         {
             lock (_lock) _threads.Remove(t); // nothing to join
-            throw new UnpException("pthread_create", LibC.EAGAIN, $"pthread_create error: {e.Message}");
+            throw new UnpException("pthread_create", LibC.EAGAIN);
         }
         return t;
     }

@@ -18,11 +18,9 @@ public static class Sockets
         if (LibC.bind(fd, ref addr, len) < 0) throw new UnpException("bind", Errno.Last);
     }
 
-    /// <summary>UNP 4.5: the LISTENQ environment variable overrides the caller's backlog.</summary>
+    /// <summary>UNP 4.5's Listen. Its LISTENQ override is read with the server's options, where a bad value is a usage error.</summary>
     public static void Listen(int fd, int backlog)
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable("LISTENQ"), out int listenq) && listenq >= 0)
-            backlog = listenq;
         if (LibC.listen(fd, backlog) < 0) throw new UnpException("listen", Errno.Last);
     }
 
@@ -47,5 +45,21 @@ public static class Sockets
     public static void Getsockname(int fd, ref sockaddr_storage addr, ref uint len)
     {
         if (LibC.getsockname(fd, ref addr, ref len) < 0) throw new UnpException("getsockname", Errno.Last);
+    }
+
+    /// <summary>Keepalive.Set, throwing the UNP way: for clients and set-up (UNP 7.5).</summary>
+    public static void SetKeepalive(int fd, int idleSeconds)
+    {
+        if (Keepalive.Set(fd, idleSeconds, out int option) == 0) return;
+        int err = Errno.Last;
+        throw new UnpException("setsockopt", err, $"setsockopt {System.Text.Encoding.ASCII.GetString(Keepalive.OptionName(option))} error: {ErrorText.Describe(err)}");
+    }
+
+    /// <summary>UNP 3.8 sock_ntop_host as a string: "127.0.0.1" or "::1" ("?" if it has no address).</summary>
+    public static string HostText(ref sockaddr_storage ss)
+    {
+        Span<byte> text = stackalloc byte[LibC.INET6_ADDRSTRLEN];
+        int n = Addresses.SockNtopHost(ref ss, text);
+        return n < 0 ? "?" : System.Text.Encoding.ASCII.GetString(text[..n]);
     }
 }

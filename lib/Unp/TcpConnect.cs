@@ -12,10 +12,10 @@ public static class TcpConnect
     /// </summary>
     public static int Open(string host, int port)
     {
-        int rc = LibC.getaddrinfo(host, port.ToString(CultureInfo.InvariantCulture), LibC.AI_NUMERICSERV,
+        int rc = AddrInfo.Get(host, port.ToString(CultureInfo.InvariantCulture), LibC.AI_NUMERICSERV,
                                   LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
         if (rc != 0)
-            throw new UnpException("getaddrinfo", 0, $"tcp_connect error for {host}, {port}: {Errno.GaiText(rc)}");
+            throw new UnpException("getaddrinfo", 0, $"tcp_connect error for {host}, {port}: {ErrorText.Gai(rc)}");
 
         int lastErrno = LibC.EHOSTUNREACH;
         string lastCall = "connect";

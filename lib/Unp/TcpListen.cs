@@ -12,20 +12,21 @@ public static class TcpListen
     /// The socket is non-blocking (UNP 16.6: a connection reset before accept must not block the server)
     /// and close-on-exec.
     /// </summary>
-    public static int Open(string? host, int port, int backlog, out sockaddr_storage bound)
+    /// <param name="host">An address or a name, as bytes (a name need not be UTF-8); null: the wildcard.</param>
+    public static int Open(byte[]? host, int port, int backlog, out sockaddr_storage bound)
     {
         var candidates = new List<(int family, sockaddr_storage addr, uint len)>();
-        if (string.IsNullOrEmpty(host))
+        if (host is null or [])
         {
             candidates.Add((LibC.AF_INET6, Addresses.In6Any(port, out uint l6), l6));
             candidates.Add((LibC.AF_INET, Addresses.InAny(port, out uint l4), l4));
         }
         else
         {
-            int rc = LibC.getaddrinfo(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            int rc = AddrInfo.Get(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
                                       LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
             if (rc != 0)
-                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {host}, {port}: {Errno.GaiText(rc)}");
+                throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {System.Text.Encoding.UTF8.GetString(host)}, {port}: {ErrorText.Gai(rc)}");
             foreach (var r in results) candidates.Add((r.Family, r.Addr, r.AddrLen));
         }
 
@@ -41,7 +42,7 @@ public static class TcpListen
             try
             {
                 Sockets.Setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1); // UNP 7.5: restart while old connections are in TIME_WAIT
-                if (family == LibC.AF_INET6 && string.IsNullOrEmpty(host))
+                if (family == LibC.AF_INET6 && host is null or [])
                     Sockets.Setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 0);
                 var a = addr;
                 Sockets.Bind(fd, ref a, len);
@@ -56,9 +57,13 @@ public static class TcpListen
                 LibC.close(fd);
                 last = e;
                 // A port in use on the wildcard is in use for every family: no point trying IPv4.
-                if (e.Errno == LibC.EADDRINUSE && string.IsNullOrEmpty(host)) break;
+                if (e.Errno == LibC.EADDRINUSE && host is null or []) break;
             }
         }
         throw last ?? new UnpException("tcp_listen", LibC.EADDRNOTAVAIL);
     }
+
+    /// <summary>What to do when bind() failed with EADDRINUSE: another port, which --port 0 finds.</summary>
+    public static string? PortInUseHint(int port)
+        => port == 0 ? null : $"port {port} is taken; --port 0 takes a free one, shown in the \"listening on\" line";
 }

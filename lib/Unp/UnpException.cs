@@ -7,7 +7,7 @@ namespace UnpServers.Unp;
 /// Thrown only before fork or in programs that never fork: a forked child never throws.
 /// </summary>
 public sealed class UnpException(string call, int errno, string? detail = null)
-    : Exception(detail ?? $"{call} error: {UnpServers.Unp.Errno.Describe(errno)}")
+    : Exception(detail ?? $"{call} error: {UnpServers.Unp.ErrorText.Describe(errno)}")
 {
     public string Call { get; } = call;
     public int Errno { get; } = errno;

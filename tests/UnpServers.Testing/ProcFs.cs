@@ -5,6 +5,27 @@ public static class ProcFs
 {
     public static bool Exists(int pid) => Directory.Exists($"/proc/{pid}");
 
+    /// <summary>
+    /// The names of the process's threads (/proc/PID/task/TID/comm), sorted. The runtime's
+    /// finalizer thread names itself once it runs, which may be a moment after the server
+    /// listens: this waits (up to 5 s) for a thread of that name before it reads them.
+    /// </summary>
+    public static string[] ThreadNames(int pid)
+    {
+        string[] names = [];
+        Wait.Until(() => (names = ReadThreadNames(pid)).Contains(".NET Finalizer"), 5000);
+        return names;
+    }
+
+    private static string[] ReadThreadNames(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).Order().ToArray();
+        }
+        catch (IOException) { return []; }
+    }
+
     /// <summary>Direct children, zombies included.</summary>
     public static int[] Children(int pid)
     {

@@ -48,8 +48,8 @@ public sealed partial class ServerProcess : IDisposable
     public static ServerProcess StartEcho(params string[] args) => Start("echosrv", args);
 
     /// <summary>
-    /// Any server, with exactly argv, e.g. the bench's C reference (`tcpserv04 0`, which prints
-    /// its listening line on stdout: logToStdout). Returns once the log shows it listening;
+    /// Any server, with exactly argv (logToStdout: one that prints its listening line on stdout,
+    /// which is copied to logPath). Returns once the log shows it listening;
     /// an InvalidOperationException, with the log and stderr, if it does not.
     /// </summary>
     public static ServerProcess StartExactly(string program, IEnumerable<string> argv, string logPath, bool logToStdout,
@@ -175,8 +175,22 @@ public sealed partial class ServerProcess : IDisposable
     /// <summary>Signals one of the server's children; false if pid is not one (any more).</summary>
     public bool TrySignalChild(int pid, int sig) => ChildHandle(pid)?.Signal(sig) == true;
 
-    /// <summary>Waits for the server to exit; its exit code, or null on time-out.</summary>
-    public int? WaitForExit(int timeoutMs) => _process.WaitForExit(timeoutMs) ? _process.ExitCode : null;
+    /// <summary>
+    /// Waits for the server to exit, then for its stdout and stderr to be read to the end: a
+    /// server that exits within milliseconds leaves lines the handlers have not yet written.
+    /// The second wait is bounded, since a child that outlives the server holds them open.
+    /// Its exit code, or null on time-out.
+    /// </summary>
+    public int? WaitForExit(int timeoutMs)
+    {
+        if (!_process.WaitForExit(timeoutMs)) return null;
+        using var drained = new CancellationTokenSource(DrainMs);
+        try { _process.WaitForExitAsync(drained.Token).Wait(); }
+        catch (AggregateException) { } // still open: a child has them
+        return _process.ExitCode;
+    }
+
+    private const int DrainMs = 2000;
 
     /// <summary>SIGTERM, as a person stops it; the exit code and how long it took, or null on time-out.</summary>
     public (int Code, long Ms)? Stop(int timeoutMs)

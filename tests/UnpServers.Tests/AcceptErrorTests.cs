@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using UnpServers.Interop;
@@ -16,54 +15,14 @@ namespace UnpServers.Tests;
 public class AcceptErrorTests
 {
     /// <summary>strace attached to the server's main thread: its next accept4() fails with errno.</summary>
-    private sealed class FailNextAccept : IDisposable
-    {
-        private readonly Process _strace;
-
-        public FailNextAccept(int pid, string errno)
-        {
-            string? path = new[] { "/usr/bin/strace", "/bin/strace", "/usr/local/bin/strace" }.FirstOrDefault(File.Exists);
-            if (path == null) Assert.Fail("strace is not installed: run `make test-deps` (as root)");
-            var psi = new ProcessStartInfo(path!) { UseShellExecute = false, RedirectStandardError = true };
-            foreach (string a in (string[])["-o", "/dev/null", "-e", "trace=accept4", "-e", $"inject=accept4:error={errno}:when=1", "-p", pid.ToString()])
-                psi.ArgumentList.Add(a);
-            _strace = Process.Start(psi)!;
-            var attached = new ManualResetEventSlim();
-            var said = new System.Text.StringBuilder();
-            _strace.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data == null) return;
-                lock (said) said.AppendLine(e.Data);
-                if (e.Data.Contains($"Process {pid} attached")) attached.Set();
-            };
-            _strace.BeginErrorReadLine();
-            if (!attached.Wait(10000))
-            {
-                Dispose();
-                lock (said) Assert.Fail($"strace did not attach to {pid}: {said}");
-            }
-        }
-
-        public void Dispose()
-        {
-            using (ProcessHandle? strace = ProcessHandle.OfOwnChild(_strace.Id))
-            {
-                strace?.Signal(LibC.SIGTERM); // strace detaches and exits
-                if (!_strace.WaitForExit(5000))
-                {
-                    strace?.Signal(LibC.SIGKILL);
-                    _strace.WaitForExit(5000);
-                }
-            }
-            _strace.Dispose();
-        }
-    }
+    private static Strace FailNextAccept(int pid, string errno)
+        => new(pid, "-e", "trace=accept4", "-e", $"inject=accept4:error={errno}:when=1");
 
     /// <summary>
     /// UNP 5.9 and 5.11, the design card's accept: EINTR (a slow system call interrupted) and
     /// ECONNABORTED, EPROTO (a client that reset before it was accepted) are logged and retried,
     /// wherever a design accepts: the parent (fork, iterative), a pre-forked child (prefork:
-    /// ForkPath's own accept loop), the main thread of a threaded design (thread), one event
+    /// ChildMain's own accept loop), the main thread of a threaded design (thread), one event
     /// loop (epoll). The injected call fails instead of running: the connection stays queued
     /// for the retry, which must take it.
     /// </summary>
@@ -78,7 +37,7 @@ public class AcceptErrorTests
                      : Wait.Until(() => (kids = server.Children()).Length == 1, 5000) ? kids[0] : 0;
         Assert.That(acceptor, Is.Not.Zero, "the pre-forked child");
         var said = new Regex($@"^(child \d+: )?accept error: {Regex.Escape(Texts[errno])} \({errno}\)"); // retried, or fatal
-        using (new FailNextAccept(acceptor, errno))
+        using (FailNextAccept(acceptor, errno))
         {
             // The pre-forked child is blocked in accept4 already: the attach interrupts it, and the
             // restarted call is the one that fails, at once. A client connecting meanwhile could
@@ -116,7 +75,7 @@ public class AcceptErrorTests
     public void ANetworkErrorOfTheAcceptedConnectionIsRetried(string errno, string text)
     {
         using var server = ServerProcess.StartEcho();
-        using (new FailNextAccept(server.Pid, errno))
+        using (FailNextAccept(server.Pid, errno))
         {
             using var s = EchoClient.Connect(server.Port);
             Assert.That(EchoClient.Line(s, "still served"), Is.EqualTo("still served\n"));
@@ -135,7 +94,7 @@ public class AcceptErrorTests
         Assert.That(EchoClient.Line(first, "served"), Is.EqualTo("served\n"));
         int child = server.Children().Single();
 
-        using (new FailNextAccept(server.Pid, "EINVAL"))
+        using (FailNextAccept(server.Pid, "EINVAL"))
         {
             using var second = EchoClient.Connect(server.Port); // the kernel completes it; accept() fails
             Assert.That(server.WaitForExit(10000), Is.EqualTo(1), server.Log);

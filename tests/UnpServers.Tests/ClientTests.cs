@@ -123,6 +123,23 @@ public class ClientTests
         Assert.That(server.CountLog(new("^connection from")), Is.EqualTo(5));
     }
 
+    /// <summary>
+    /// More connections than the server takes at once: --max-children 2 and an accept queue of
+    /// 2 (backlog 1; Linux queues backlog + 1). The connects beyond those four wait in SYN
+    /// retransmissions until the server's children exit, which they do once their lines come;
+    /// echocli used to connect all twelve first and hang (issue 20, defect 4).
+    /// </summary>
+    [Test]
+    public void MoreConnectionsThanTheServerQueuesAreAllServed()
+    {
+        using var server = ServerProcess.StartEcho("--backlog", "1", "--max-children", "2");
+        var (code, output, stderr) = ClientProcess.Batch("echocli", [], 30000, "127.0.0.1", "--port", server.Port.ToString(), "-n", "12");
+        Assert.That(code, Is.EqualTo(0), stderr + server.Log);
+        Assert.That(Encoding.ASCII.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries),
+                    Is.EqualTo(Enumerable.Range(1, 12).Select(i => $"connection {i} of 12")), "every echo, in order");
+        Assert.That(Wait.Until(() => server.CountLog(new("^child \\d+ terminated")) == 12, 5000), Is.True, server.Log);
+    }
+
     [TestCase("ignore", 1, "write error: Broken pipe (EPIPE)\n")]
     [TestCase("default", 141, "")]
     public void TheSigpipeDemoMeetsAResetSocket(string sigpipe, int expectedCode, string expectedStderr)

@@ -46,6 +46,22 @@ public partial class DaytimeTests
         else Assert.That(server.Log, Does.Not.Contain("child"), "the iterative server forks nothing");
     }
 
+    /// <summary>
+    /// The child formats the local time itself, from the offset the parent read (lib/Child/Clock.cs):
+    /// POSIX TZ strings with odd offsets, east and west of UTC, give what `date` gives.
+    /// </summary>
+    [TestCase("UNP-5:45", 5 * 60 + 45)]
+    [TestCase("UNP+9:30", -(9 * 60 + 30))]
+    public void TheReplyIsTheLocalTimeOfTheServersZone(string tz, int eastMinutes)
+    {
+        using var server = ServerProcess.Start("daytimesrv", ["--fork"], new Dictionary<string, string> { ["TZ"] = tz });
+        string reply = RawReply(server.Port);
+        Assert.That(reply, Does.Match(CtimeLine()), "ctime format with CRLF");
+        var when = DateTime.ParseExact(Regex.Replace(reply.TrimEnd(), " +", " "), "ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture);
+        DateTime expected = DateTime.UtcNow.AddMinutes(eastMinutes);
+        Assert.That(Math.Abs((when - expected).TotalSeconds), Is.LessThan(2.0), $"{reply.TrimEnd()} vs {expected:ddd MMM d HH:mm:ss yyyy} in {tz}");
+    }
+
     [Test]
     public void DaytimecliReadsUntilEofWhateverThePieces()
     {
@@ -89,7 +105,7 @@ public partial class DaytimeTests
     public void UserDropsPrivilegesAfterBinding()
     {
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from; these tests run as a user");
-        Assert.That(LibC.getpwnam("nobody", out uint uid, out uint gid), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out uint gid), Is.True);
         using var server = ServerProcess.Start("daytimesrv", ["--fork", "--user", "nobody"]);
         var status = File.ReadAllLines($"/proc/{server.Pid}/status");
         Assert.That(status.First(l => l.StartsWith("Uid:")).Split('\t')[1..], Is.All.EqualTo(uid.ToString()), "real, effective, saved and fs uid");
@@ -102,17 +118,28 @@ public partial class DaytimeTests
     {
         var r = Run.Program("daytimesrv", ["--exec"]);
         Assert.That(r.ExitCode, Is.EqualTo(64));
-        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: --exec needs --fork (the child is what execs)"));
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: --exec does not apply to daytimesrv without --fork: it is a variant of --fork (UNP 4.7)"));
         r = Run.Program("daytimecli", []);
         Assert.That(r.ExitCode, Is.EqualTo(64));
         Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimecli: missing HOST"));
+    }
+
+    /// <summary>Without --fork there are no children: what counts or collects them means nothing, even at its default.</summary>
+    [TestCase("--reap waitpid", "--reap does not apply to daytimesrv without --fork: it has no children")]
+    [TestCase("--max-children 256", "--max-children does not apply to daytimesrv without --fork: it serves one client at a time")]
+    public void ChildOptionsNeedFork(string args, string reason)
+    {
+        var r = Run.Program("daytimesrv", [.. args.Split(' '), "--port", "0"]);
+        Assert.That(r.ExitCode, Is.EqualTo(64), r.StdErr);
+        Assert.That(r.StdErr.Split('\n')[0], Is.EqualTo("daytimesrv: " + reason));
+        Assert.That(r.StdErr, Does.Contain("usage: daytimesrv"));
     }
 
     private static Run.Result RunAs(string user, string program)
     {
         // setpriv (util-linux) runs the program with another uid and gid, as that user would start it.
         // The checkout may sit where that user cannot enter (/root), so it runs a world-readable copy of bin/.
-        Assert.That(LibC.getpwnam(user, out uint uid, out uint gid), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam(user, out uint uid, out uint gid), Is.True);
         string copy = Directory.CreateTempSubdirectory("unp-bin-").FullName;
         try
         {

@@ -1,10 +1,10 @@
 using System.Net.Sockets;
-using UnpServers.ForkSafety;
+using UnpServers.Child;
 using UnpServers.Tests.Support;
 
 namespace UnpServers.Tests;
 
-/// <summary>--idle-timeout: the idle read, and a write blocked on a client that sends and never reads.</summary>
+/// <summary>--idle-timeout: the idle read, a write blocked on a client that sends and never reads, and nothing changed at start-up.</summary>
 [TestFixture]
 public class IdleTimeoutTests
 {
@@ -46,12 +46,38 @@ public class IdleTimeoutTests
         Assert.That(EchoClient.Line(next, "served on"), Is.EqualTo("served on\n"));
     }
 
+    /// <summary>
+    /// Issue 20, defect 1: the start-up rehearsal of a forking server used to serve with the live
+    /// time-out on descriptor -1, which poll() ignores, so it slept the whole time-out before
+    /// listening, with TERM and INT waiting in the signalfd. Its time-outs are its own now.
+    /// </summary>
+    [TestCase("fork")]
+    [TestCase("exec")]
+    [TestCase("prefork")]
+    [TestCase("prefork-pass")]
+    public void ALongIdleTimeoutNeitherDelaysTheStartNorTheStop(string design)
+    {
+        string[] args = design switch
+        {
+            "fork" => [],
+            "exec" => ["--exec"],
+            _ => ["--model", design, "--workers", "2"],
+        };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "30", .. args], timeoutMs: 20000);
+        Assert.That(EchoClient.RoundTrip(server.Port, "at once\n"u8.ToArray(), 15000), Is.EqualTo("at once\n"u8.ToArray()));
+        Assert.That(clock.ElapsedMilliseconds, Is.LessThan(15000), "served long before the 30 s time-out");
+        clock.Restart();
+        Assert.That(server.Stop(10000)?.Code, Is.EqualTo(0), "SIGTERM stops it\n" + server.Log);
+        Assert.That(clock.ElapsedMilliseconds, Is.LessThan(10000), "at once, not after the time-out");
+    }
+
     [TestCase("fork")]
     [TestCase("exec")]
     public void AClientThatNeverReadsDoesNotPinItsChild(string mode)
     {
         using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1", .. Modes.Args(mode)],
-            new Dictionary<string, string> { [ForkPath.ReportAllocationsVariable] = "1" });
+            new Dictionary<string, string> { [ChildMain.ReportAllocationsVariable] = "1" });
         using var s = EchoClient.Connect(server.Port);
         s.ReceiveBufferSize = 4096;
         // Send and never read: the echo fills our receive buffer, then the child's send

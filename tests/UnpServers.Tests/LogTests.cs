@@ -44,6 +44,54 @@ public class LogTests
     }
 
     /// <summary>
+    /// logrotate's way (README): rename the file, SIGHUP the parent. Every later line of a
+    /// pre-forked child (with the allocation report on, each turn logs one) goes to the new file,
+    /// and no process of the server, parent or child, keeps the renamed one open (issue 20,
+    /// defect 3: the children used to log into it for ever).
+    /// </summary>
+    [TestCaseSource(typeof(DesignTests), nameof(DesignTests.Preforked))]
+    public void AfterSighupThePreforkedChildrenLogToTheNewFileAndNoneHoldsTheOld(string design)
+    {
+        using var server = ServerProcess.Start("echosrv", ["--model", design, "--workers", "2"],
+            new Dictionary<string, string> { [Child.ChildMain.ReportAllocationsVariable] = "1" });
+        var turn = new Regex(@"^child \d+ allocated 0 bytes$");
+        string rotated = server.LogPath + ".1";
+        try
+        {
+            Assert.That(EchoClient.RoundTrip(server.Port, "before\n"u8.ToArray()), Is.EqualTo("before\n"u8.ToArray()));
+            server.WaitForLog(turn, 5000); // the turn's line is written, in the first file
+            File.Move(server.LogPath, rotated);
+            server.Signal(LibC.SIGHUP);
+            server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
+
+            for (int i = 0; i < 4; i++)
+                Assert.That(EchoClient.RoundTrip(server.Port, "after\n"u8.ToArray()), Is.EqualTo("after\n"u8.ToArray()));
+            Assert.That(Wait.Until(() => server.CountLog(turn) == 4, 5000), Is.True, "the four turns logged in the new file:\n" + server.Log);
+            Assert.That(File.ReadLines(rotated).Count(l => turn.IsMatch(l)), Is.EqualTo(1), "the old file has the first turn only");
+
+            int[] processes = [server.Pid, .. server.Children()];
+            Assert.That(processes, Has.Length.EqualTo(3));
+            Assert.That(processes.SelectMany(p => Holding(p, rotated)), Is.Empty, "nobody holds the renamed file open");
+        }
+        finally { File.Delete(rotated); }
+    }
+
+    /// <summary>"PID fd N" for each descriptor of pid open on path.</summary>
+    private static IEnumerable<string> Holding(int pid, string path)
+    {
+        string[] fds;
+        try { fds = Directory.GetFiles($"/proc/{pid}/fd"); }
+        catch (DirectoryNotFoundException) { return []; }
+        return fds.Where(fd => LinkTarget(fd) == path).Select(fd => $"{pid} fd {Path.GetFileName(fd)}").ToList();
+    }
+
+    private static string? LinkTarget(string link)
+    {
+        try { return new FileInfo(link).LinkTarget; }
+        catch (IOException) { return null; } // closed since it was listed
+    }
+
+    /// <summary>
     /// A 12 KiB tmpfs: 4 KiB of filler, and the log prefilled to 50 bytes short of full. The
     /// listening line fits; the next line is written in part, then the disk is full.
     /// </summary>

@@ -163,7 +163,7 @@ public class NonForkingDesignOptionTests
     public void ServesAsTheUserWithKeepaliveOnTheConnection(string design)
     {
         if (LibC.geteuid() != 0) Assert.Ignore("--user needs root to drop from");
-        Assert.That(LibC.getpwnam("nobody", out uint uid, out _), Is.True);
+        Assert.That(Unp.Privileges.Getpwnam("nobody", out uint uid, out _), Is.True);
         using var server = ServerProcess.Start("echosrv", ["--model", design, "--user", "nobody", "--keepalive", "9"], logToStdout: true);
         using var s = EchoClient.Connect(server.Port);
         Assert.That(EchoClient.Line(s, "as nobody"), Is.EqualTo("as nobody\n"));

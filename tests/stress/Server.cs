@@ -20,7 +20,7 @@ public sealed class Server : IDisposable
     {
         string log = Path.Combine(Path.GetTempPath(), $"unp-stress-{Environment.ProcessId}.log");
         File.Delete(log);
-        string[] args = ["--max-children", "256", .. extraArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries)];
+        string[] args = extraArgs.Split(' ', StringSplitOptions.RemoveEmptyEntries); // no --max-children: the pre-forked designs refuse it
         return new Server(ServerProcess.Start(Path.GetFullPath(path), args, logPath: log, timeoutMs: 15000,
                                               onStderr: line => Console.Error.WriteLine("server: " + line)));
     }

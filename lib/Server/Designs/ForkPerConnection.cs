@@ -9,6 +9,7 @@
 //       listenfd: connfd = accept(); if ((childpid = Fork()) == 0) { str_echo(connfd); _exit(0); }
 //                 close(connfd);
 //   }
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -20,7 +21,7 @@ public sealed class ForkPerConnection : ServerDesign
     /// <summary>Accepts per wake-up, so SIGCHLD is read (and zombies reaped) between bursts.</summary>
     private const int AcceptBurst = 16;
 
-    public override void Prepare(ServerCore core) => PrepareFork(core, [core.ListenFd, core.Signals.Fd]); // the child neither accepts nor takes signals
+    public override void Prepare(ServerCore core) => PrepareFork(core);
 
     public override int Serve(ServerCore core)
     {
@@ -51,8 +52,8 @@ public sealed class ForkPerConnection : ServerDesign
             if (connfd < 0) return fatal;
 
             int pid = core.ExecPlan != null
-                ? ForkPath.ForkAndExec(connfd, core.ExecPlan, Log.FileFd)
-                : ForkPath.ForkAndServe(connfd, core.Service, core.Children.Pidfds); // the child never returns from either
+                ? ChildMain.ForkAndExec(connfd, core.ExecPlan, Log.FileFd)
+                : ChildMain.ForkAndServe(connfd, core.Service); // the child never returns from either
             if (pid < 0)
             {
                 int err = Errno.Last;

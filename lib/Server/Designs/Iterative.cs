@@ -7,20 +7,28 @@
 //       Close(connfd);
 //   }
 //
-// Between clients the loop polls the signalfd too, so TERM, HUP and USR1 are handled (R2).
+// Between clients the loop polls the signalfd with the listener; while a client is served,
+// the service polls it with the connection (ConnectionService.Watch), so TERM, INT, HUP and
+// USR1 are handled then too (R2): an idle client, or one that never stops sending, cannot
+// keep the server from stopping.
+using UnpServers.Child;
 using UnpServers.Interop;
 
 namespace UnpServers.Server.Designs;
 
 public sealed class Iterative : ServerDesign
 {
-    /// <summary>Clients served per wake-up before the signals are looked at again.</summary>
+    /// <summary>Clients served per wake-up before the listener's poll() is looked at again.</summary>
     private const int AcceptBurst = 16;
 
-    public override int Active(ServerCore core) => 0; // between clients, which is when it is asked
+    private bool _serving;
+
+    public override int Active(ServerCore core) => _serving ? 1 : 0;
 
     public override int Serve(ServerCore core)
     {
+        var signals = new SignalWatch(core);
+        core.Service.Watch = signals;
         Span<pollfd> fds = stackalloc pollfd[2];
         for (;;)
         {
@@ -35,9 +43,23 @@ public sealed class Iterative : ServerDesign
                 int connfd = core.Accept(out int fatal);
                 if (fatal != 0) return core.FatalAcceptError(fatal);
                 if (connfd < 0) break;
+                _serving = true;
+                core.Stats.PeakActive = 1;
                 core.Service.Serve(connfd, connfd); // UNP 1.5: one client at a time, in this process
+                _serving = false;
                 LibC.close(connfd);
+                if (signals.Stopping) return core.Stop();
             }
         }
+    }
+
+    /// <summary>The server's signals, handled by the service between its reads and writes.</summary>
+    private sealed class SignalWatch(ServerCore core) : ServingWatch
+    {
+        public bool Stopping { get; private set; }
+
+        public override int Fd => core.Signals.Fd;
+
+        public override bool Handle() => Stopping = core.HandleSignals();
     }
 }

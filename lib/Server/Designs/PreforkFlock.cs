@@ -8,5 +8,5 @@ namespace UnpServers.Server.Designs;
 
 public sealed class PreforkFlock : Prefork
 {
-    protected override AcceptLock CreateLock() => LockFcntl.Init(); // my_lock_init("/tmp/lock.XXXXXX")
+    protected override AcceptLock CreateLock() => LockFcntl.Init() ?? throw new UnpException("mkstemp", Errno.Last); // my_lock_init("/tmp/lock.XXXXXX")
 }

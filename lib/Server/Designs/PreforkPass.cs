@@ -22,6 +22,7 @@
 //           }
 //   }
 // A child that terminates is not fatal here: SIGCHLD reaps it and a new one takes its slot.
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Interop;
 using UnpServers.Unp;
@@ -45,17 +46,15 @@ public sealed class PreforkPass : Prefork
         _channels = new int[Workers];
         Array.Fill(_channels, -1);
         _busy = new bool[Workers];
-        _fds = new pollfd[Workers + 2];
-        PrepareFork(core, [core.ListenFd, core.Signals.Fd], Loop); // the children never accept
+        _fds = new pollfd[Workers + 3];
+        PrepareFork(core, Loop);
     }
 
     /// <summary>child_make: a socketpair, then the child with its end; the parent keeps the other.</summary>
     protected override int ForkChild(ServerCore core, int slot)
     {
         if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out int parentEnd, out int childEnd) < 0) return -1;
-        // The new child closes the parent's end of every channel, its own included, and the pidfds.
-        int[] alsoClose = [.. _channels, parentEnd, .. core.Children.Pidfds];
-        int pid = ForkPath.ForkAndReceive(childEnd, Loop, core.Service, slot, alsoClose);
+        int pid = ChildMain.ForkAndReceive(childEnd, Loop, core.Service, slot); // it keeps its end only
         int err = Errno.Last;
         LibC.close(childEnd);
         if (pid < 0)
@@ -86,10 +85,12 @@ public sealed class PreforkPass : Prefork
         {
             bool idle = IdleSlot() >= 0;
             bool accepting = core.AcceptingNow(0, out int timeoutMs) && idle;
-            if (Array.IndexOf(_channels, -1) >= 0 && (timeoutMs < 0 || timeoutMs > 1000)) timeoutMs = 1000; // a fork failed: try again
+            int slotsMs = NextTimeoutMs(); // an empty slot to fill, a new child to see live
+            if (slotsMs >= 0 && (timeoutMs < 0 || timeoutMs > slotsMs)) timeoutMs = slotsMs;
             _fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
             _fds[1] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN };
-            for (int i = 0; i < n; i++) _fds[2 + i] = new pollfd { fd = _channels[i], events = LibC.POLLIN };
+            _fds[2] = new pollfd { fd = RelayFd(ref timeoutMs), events = LibC.POLLIN };
+            for (int i = 0; i < n; i++) _fds[3 + i] = new pollfd { fd = _channels[i], events = LibC.POLLIN };
             if (core.Poll(_fds, timeoutMs) == 0)
             {
                 ChildrenChanged(core);
@@ -97,10 +98,11 @@ public sealed class PreforkPass : Prefork
             }
             int changes = _changes;
             if (_fds[0].revents != 0 && core.HandleSignals()) return core.Stop();
+            if (_fds[2].revents != 0) Relay();
             if (changes != _changes) continue;
             for (int i = 0; i < n; i++)
             {
-                if (_fds[2 + i].revents == 0 || _channels[i] < 0) continue;
+                if (_fds[3 + i].revents == 0 || _channels[i] < 0) continue;
                 nint got = LibC.read(_channels[i], rc);
                 if (got > 0) _busy[i] = false; // ready again
                 else if (got == 0 || Errno.Last != LibC.EINTR) ChildGone(i); // terminated: SIGCHLD brings a new one

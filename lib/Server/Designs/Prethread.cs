@@ -30,14 +30,11 @@ public sealed class Prethread : ServerDesign
     public override void Prepare(ServerCore core)
     {
         _conns = new ThreadedConnections();
-        _threadCount = new long[Workers(core)];
+        _threadCount = new long[core.Options.Workers];
         // The threads block in accept(); the core made the listener non-blocking for poll().
         int flags = LibC.fcntl(core.ListenFd, LibC.F_GETFL, 0);
         if (flags < 0 || LibC.fcntl(core.ListenFd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) < 0) throw new UnpException("fcntl", Errno.Last);
     }
-
-    /// <summary>--workers, or 8 when not given.</summary>
-    internal static int Workers(ServerCore core) => core.Options.Workers > 0 ? core.Options.Workers : 8;
 
     public override int Active(ServerCore core) => _conns.Active;
 

@@ -45,7 +45,7 @@ public sealed class PrethreadMain : ServerDesign
     public override void Prepare(ServerCore core)
     {
         _conns = new ThreadedConnections();
-        _threadCount = new long[Prethread.Workers(core)];
+        _threadCount = new long[core.Options.Workers];
     }
 
     public override int Active(ServerCore core)

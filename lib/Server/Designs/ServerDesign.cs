@@ -1,5 +1,6 @@
 // What a server design is, for ServerCore: UNP chapter 30's models each implement this,
 // one file each in this folder, and For() picks one from --model.
+using UnpServers.Child;
 using UnpServers.ForkSafety;
 
 namespace UnpServers.Server.Designs;
@@ -31,7 +32,7 @@ public abstract class ServerDesign
 
     /// <summary>
     /// After the listener, the log, --user and the signalfd, before "listening on": a forking
-    /// design calls ForkPath.Prepare and PreJit here (R4); a pre-forking one starts its children.
+    /// design calls ChildMain.Prepare and the Rehearsal here (R3, R4); a pre-forking one starts its children.
     /// </summary>
     public virtual void Prepare(ServerCore core) { }
 
@@ -51,12 +52,12 @@ public abstract class ServerDesign
     public virtual void StopConnections(ServerCore core) => core.StopChildren();
 
     /// <summary>
-    /// The forking designs' preparation (fork-safety R3, R4): the descriptors every child
-    /// closes, and the pre-JIT of the child's path (with a pre-forked child's loop, if any).
+    /// The forking designs' preparation (fork-safety R3, R4): what every child is given, and
+    /// the rehearsal of the child's path (with a pre-forked child's loop, if any).
     /// </summary>
-    protected static void PrepareFork(ServerCore core, int[] closeInChild, PreforkLoop? loop = null)
+    protected static void PrepareFork(ServerCore core, PreforkLoop? loop = null)
     {
-        ForkPath.Prepare(closeInChild, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
-        PreJit.ChildPath(core.Service, loop);
+        ChildMain.Prepare(RuntimeGuard.StartMask, sigpipeDefault: false); // UNP 5.13: SIGPIPE stays ignored
+        Rehearsal.Run(core.Service, loop);
     }
 }

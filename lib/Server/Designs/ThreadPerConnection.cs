@@ -24,6 +24,8 @@ public sealed class ThreadPerConnection : ServerDesign
     private const int StopGraceMs = 5000;
 
     private ThreadedConnections _conns = null!;
+    /// <summary>A connection accepted whose thread could not start: it waits, as it would in the backlog, for the next try; -1 when none.</summary>
+    private int _waiting = -1;
 
     public override void Prepare(ServerCore core) => _conns = new ThreadedConnections();
 
@@ -35,6 +37,12 @@ public sealed class ThreadPerConnection : ServerDesign
         for (;;)
         {
             bool accepting = core.AcceptingNow(_conns.Active, out int timeoutMs);
+            if (accepting && _waiting >= 0)
+            {
+                int connfd = _waiting;
+                _waiting = -1;
+                if (!StartThread(core, connfd)) accepting = core.AcceptingNow(_conns.Active, out timeoutMs); // paused again
+            }
             fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
             fds[1] = new pollfd { fd = _conns.WakeFd, events = LibC.POLLIN };
             fds[2] = new pollfd { fd = accepting ? core.ListenFd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
@@ -53,21 +61,30 @@ public sealed class ThreadPerConnection : ServerDesign
             int connfd = core.Accept(out int fatal);
             if (connfd < 0) return fatal;
             _conns.Add(connfd);
-            try
-            {
-                _conns.Start(ThreadName(connfd), () => Doit(core, connfd));
-            }
-            catch (UnpException e)
-            {
-                // pthread_create failed (EAGAIN: out of threads or memory): that client is closed;
-                // accepting pauses, as after fork's EAGAIN.
-                Log.Error(e.Message);
-                _conns.Close(connfd);
-                core.PauseAccepting();
-                return 0;
-            }
+            if (!StartThread(core, connfd)) return 0;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// Pthread_create for connfd; false if it failed (EAGAIN: out of threads or memory). Then
+    /// the client is not closed: it waits, as in the backlog, while accepting pauses (100 ms,
+    /// doubling to 1.6 s: no accept in between resets the pause), and its thread is tried again.
+    /// </summary>
+    private bool StartThread(ServerCore core, int connfd)
+    {
+        try
+        {
+            _conns.Start(ThreadName(connfd), () => Doit(core, connfd));
+            return true;
+        }
+        catch (UnpException e)
+        {
+            Log.Error(e.Message + "; the client waits");
+            _waiting = connfd;
+            core.PauseAccepting();
+            return false;
+        }
     }
 
     /// <summary>doit: serve, then close; the thread ends (a .NET thread needs no pthread_detach).</summary>
@@ -82,7 +99,7 @@ public sealed class ThreadPerConnection : ServerDesign
     {
         sockaddr_storage peer = default;
         uint len = 128;
-        return LibC.getpeername(connfd, ref peer, ref len) == 0 ? "echo " + Addresses.SockNtopHost(ref peer) : $"echo fd {connfd}";
+        return LibC.getpeername(connfd, ref peer, ref len) == 0 ? "echo " + Sockets.HostText(ref peer) : $"echo fd {connfd}";
     }
 
     public override void LogStats(ServerCore core)
@@ -94,6 +111,7 @@ public sealed class ThreadPerConnection : ServerDesign
     /// <summary>Every connection shut down (which wakes its thread), the threads joined within a bound, "stopped".</summary>
     public override void StopConnections(ServerCore core)
     {
+        if (_waiting >= 0) _conns.Close(_waiting); // no thread serves it
         _conns.BeginStop(-1); // the listener is closed already: the main thread alone accepts
         _conns.LogStopped(_conns.Join(StopGraceMs));
     }

@@ -7,6 +7,9 @@ public static class Run
 {
     public sealed record Result(int ExitCode, string StdOut, string StdErr);
 
+    /// <summary>A line of a .NET stack trace ("   at Ns.Type.Method("), which no output may show; not "   at once" in a wrapped help text.</summary>
+    public const string StackTraceLine = @"(?m)^\s+at [\w.`+<>]+\(";
+
     public static Result Program(string program, IEnumerable<string> args, string? stdin = null, int timeoutMs = 15000)
         => Command(Repo.Program(program), args, stdin, timeoutMs);
 
