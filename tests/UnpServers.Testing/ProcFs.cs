@@ -85,24 +85,13 @@ public static class ProcFs
     public static int Syscall(int pid)
         => Read($"/proc/{pid}/syscall") is string s && int.TryParse(s.Split(' ')[0], out int nr) ? nr : -1;
 
-    /// <summary>The number of a system call the tests look for in Syscall(), on this machine (x86-64 or arm64).</summary>
+    /// <summary>The number of a system call the tests look for in Syscall(), from unpwatch's table (x86-64 or arm64).</summary>
     public static int SyscallNumber(string name)
-    {
-        bool arm64 = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64;
-        return name switch
-        {
-            "read" => arm64 ? 63 : 0,
-            "write" => arm64 ? 64 : 1,
-            "accept4" => arm64 ? 242 : 288,
-            _ => throw new ArgumentException("no number known for " + name, nameof(name)),
-        };
-    }
+        => Enumerable.Range(0, 512).FirstOrDefault(n => Watch.Syscalls.Name(n) == name, -1) is int nr and >= 0
+            ? nr : throw new ArgumentException("no number known for " + name, nameof(name));
 
-    /// <summary>A TCP connection as ss shows it: its state (TcpCloseWait...) and its queues in bytes.</summary>
+    /// <summary>A TCP connection as ss shows it: its state (LibC.TCP_CLOSE_WAIT...) and its queues in bytes.</summary>
     public sealed record TcpEntry(int State, long SendQueue, long ReceiveQueue);
-
-    /// <summary>The kernel's TCP state numbers (include/net/tcp_states.h), as /proc/net/tcp shows them.</summary>
-    public const int TcpEstablished = 1, TcpFinWait2 = 5, TcpCloseWait = 8;
 
     /// <summary>The connection of this network namespace from localPort to remotePort, IPv4 or IPv6; null if there is none.</summary>
     public static TcpEntry? Tcp(int localPort, int remotePort)

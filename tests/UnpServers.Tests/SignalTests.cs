@@ -146,7 +146,7 @@ public class SignalTests
         }
         Assert.That(blocked, Is.True, "the child blocks in write()");
         s.Shutdown(SocketShutdown.Send);
-        Assert.That(Wait.Until(() => ProcFs.Tcp(server.Port, port)?.State == ProcFs.TcpCloseWait, 5000), Is.True, "our FIN arrived: CLOSE_WAIT");
+        Assert.That(Wait.Until(() => ProcFs.Tcp(server.Port, port)?.State == LibC.TCP_CLOSE_WAIT, 5000), Is.True, "our FIN arrived: CLOSE_WAIT");
         Assert.That(ProcFs.Syscall(child), Is.EqualTo(write), "the child still blocks in write()");
         EchoClient.Reset(s);
 
