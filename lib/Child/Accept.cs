@@ -12,12 +12,13 @@ public static class Accept
     /// client that reset before we accepted it.
     /// </summary>
     public static bool Retryable(int err)
-        => err is LibC.ECONNABORTED or LibC.EPROTO or LibC.ENETDOWN or LibC.ENOPROTOOPT or LibC.EHOSTDOWN
-               or LibC.ENONET or LibC.EHOSTUNREACH or LibC.EOPNOTSUPP or LibC.ENETUNREACH;
+        => err == LibC.ECONNABORTED || err == LibC.EPROTO || err == LibC.ENETDOWN || err == LibC.ENOPROTOOPT
+           || err == LibC.EHOSTDOWN || err == LibC.ENONET || err == LibC.EHOSTUNREACH || err == LibC.EOPNOTSUPP
+           || err == LibC.ENETUNREACH;
 
     /// <summary>Out of descriptors or memory: the server pauses accepting for a while instead of spinning.</summary>
     public static bool OutOfResources(int err)
-        => err is LibC.EMFILE or LibC.ENFILE or LibC.ENOBUFS or LibC.ENOMEM;
+        => err == LibC.EMFILE || err == LibC.ENFILE || err == LibC.ENOBUFS || err == LibC.ENOMEM;
 
     /// <summary>UNP 5.9, 5.11: "accept error: ... , retrying" for an interrupted or failed connection the caller retries.</summary>
     public static void LogRetry(int err) => Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));

@@ -12,6 +12,9 @@ public static class Addresses
 
     private static Span<byte> WritableBytes(ref sockaddr_storage ss) => MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref ss, 1));
 
+    /// <summary>An IPv4 or IPv6 address (AF_INET, AF_INET6).</summary>
+    public static bool IsInet(ref sockaddr_storage ss) => ss.ss_family == LibC.AF_INET || ss.ss_family == LibC.AF_INET6;
+
     /// <summary>sin_port / sin6_port, in host order.</summary>
     public static int Port(ref sockaddr_storage ss) => BinaryPrimitives.ReadUInt16BigEndian(Bytes(ref ss)[2..4]);
 
@@ -23,17 +26,12 @@ public static class Addresses
     public static int SockNtopHost(ref sockaddr_storage ss, Span<byte> dst)
     {
         ReadOnlySpan<byte> b = Bytes(ref ss);
-        switch (ss.ss_family)
-        {
-            case LibC.AF_INET:
-                return LibC.inet_ntop(LibC.AF_INET, b.Slice(4, 4), dst);         // sin_addr
-            case LibC.AF_INET6:
-                ReadOnlySpan<byte> a6 = b.Slice(8, 16);                          // sin6_addr
-                if (IsV4Mapped(a6)) return LibC.inet_ntop(LibC.AF_INET, a6[12..], dst);
-                return LibC.inet_ntop(LibC.AF_INET6, a6, dst);
-            default:
-                return -1;
-        }
+        int family = ss.ss_family;
+        if (family == LibC.AF_INET) return LibC.inet_ntop(LibC.AF_INET, b.Slice(4, 4), dst); // sin_addr
+        if (family != LibC.AF_INET6) return -1;
+        ReadOnlySpan<byte> a6 = b.Slice(8, 16);                                                // sin6_addr
+        if (IsV4Mapped(a6)) return LibC.inet_ntop(LibC.AF_INET, a6[12..], dst);
+        return LibC.inet_ntop(LibC.AF_INET6, a6, dst);
     }
 
     private static bool IsV4Mapped(ReadOnlySpan<byte> a6)

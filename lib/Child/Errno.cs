@@ -8,8 +8,8 @@ namespace UnpServers.Unp;
 
 public static class Errno
 {
-    /// <summary>errno of the last LibraryImport call on this thread.</summary>
-    public static int Last => Marshal.GetLastPInvokeError();
+    /// <summary>errno of the last libc call on this thread (Tmds.LibC's errno).</summary>
+    public static int Last => LibC.errno;
 
     /// <summary>Errno values are below this (Linux: EHWPOISON is 133).</summary>
     private const int TableSize = 134;

@@ -34,11 +34,9 @@ public static class Keepalive
     }
 
     /// <summary>The option's C name, as a log line gives it.</summary>
-    public static ReadOnlySpan<byte> OptionName(int option) => option switch
-    {
-        LibC.TCP_KEEPIDLE => "TCP_KEEPIDLE"u8,
-        LibC.TCP_KEEPINTVL => "TCP_KEEPINTVL"u8,
-        LibC.TCP_KEEPCNT => "TCP_KEEPCNT"u8,
-        _ => "SO_KEEPALIVE"u8,
-    };
+    public static ReadOnlySpan<byte> OptionName(int option)
+        => option == LibC.TCP_KEEPIDLE ? "TCP_KEEPIDLE"u8
+         : option == LibC.TCP_KEEPINTVL ? "TCP_KEEPINTVL"u8
+         : option == LibC.TCP_KEEPCNT ? "TCP_KEEPCNT"u8
+         : "SO_KEEPALIVE"u8;
 }

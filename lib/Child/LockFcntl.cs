@@ -10,8 +10,8 @@ public sealed class LockFcntl : AcceptLock
 {
     private readonly int _fd;
     // Prepared in the parent: the child only passes them to fcntl (R4).
-    private flock _lock = new() { l_type = LibC.F_WRLCK, l_whence = LibC.SEEK_SET };
-    private flock _unlock = new() { l_type = LibC.F_UNLCK, l_whence = LibC.SEEK_SET };
+    private flock _lock = new() { l_type = LibC.F_WRLCK, l_whence = (short)LibC.SEEK_SET };
+    private flock _unlock = new() { l_type = LibC.F_UNLCK, l_whence = (short)LibC.SEEK_SET };
 
     private LockFcntl(int fd) => _fd = fd;
 

@@ -48,7 +48,7 @@ public static class StrCli
             fds[0].events = LibC.POLLIN;
             fds[0].revents = 0;
             fds[1].fd = sockfd;
-            fds[1].events = (short)(LibC.POLLIN | (toStart < toEnd ? LibC.POLLOUT : 0));
+            fds[1].events = toStart < toEnd ? (short)(LibC.POLLIN | LibC.POLLOUT) : LibC.POLLIN;
             fds[1].revents = 0;
             if (LibC.poll(fds, 2, -1) < 0)
             {
@@ -56,7 +56,7 @@ public static class StrCli
                 return Fail("poll error: ", Errno.Last);
             }
 
-            if ((fds[1].revents & (LibC.POLLIN | LibC.POLLERR | LibC.POLLHUP)) != 0)
+            if (Readable(fds[1]))
             {
                 nint n = LibC.read(sockfd, fr);
                 if (n > 0)
@@ -69,7 +69,7 @@ public static class StrCli
                     if (stdinEof) return 0; // the server's FIN after ours: normal end
                     return Premature();
                 }
-                else if (Errno.Last is not (LibC.EAGAIN or LibC.EINTR))
+                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR)
                 {
                     return ServerGone(Errno.Last);
                 }
@@ -84,18 +84,18 @@ public static class StrCli
                     sent += n;
                     if (toStart == toEnd) toStart = toEnd = 0;
                 }
-                else if (Errno.Last is not (LibC.EAGAIN or LibC.EINTR))
+                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR)
                 {
                     return ServerGone(Errno.Last);
                 }
             }
 
-            if ((fds[0].revents & (LibC.POLLIN | LibC.POLLERR | LibC.POLLHUP)) != 0)
+            if (Readable(fds[0]))
             {
                 nint n = LibC.read(Stdin, to);
                 if (n > 0) toEnd = (int)n;
                 else if (n == 0) stdinEof = true;
-                else if (Errno.Last is not (LibC.EAGAIN or LibC.EINTR)) return Fail("str_cli: read error on stdin: ", Errno.Last);
+                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR) return Fail("str_cli: read error on stdin: ", Errno.Last);
             }
         }
     }
@@ -107,9 +107,13 @@ public static class StrCli
         return 1;
     }
 
+    /// <summary>poll() saw data, an error or a hang-up: the read() says which.</summary>
+    private static bool Readable(in pollfd fd)
+        => (fd.revents & LibC.POLLIN) != 0 || (fd.revents & LibC.POLLERR) != 0 || (fd.revents & LibC.POLLHUP) != 0;
+
     /// <summary>A RST or EPIPE on the socket is the same story as a FIN: the server went first.</summary>
     private static int ServerGone(int err)
-        => err is LibC.ECONNRESET or LibC.EPIPE ? Premature() : Fail("str_cli: socket error: ", err);
+        => err == LibC.ECONNRESET || err == LibC.EPIPE ? Premature() : Fail("str_cli: socket error: ", err);
 
     private static int Fail(string what, int err) => Log.ErrorAndFail(what, err);
 }

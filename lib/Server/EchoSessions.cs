@@ -56,7 +56,7 @@ public sealed class EchoSession
         if (n < 0)
         {
             int err = Errno.Last;
-            if (err is LibC.EAGAIN or LibC.EINTR) return true; // nothing after all; poll again
+            if (err == LibC.EAGAIN || err == LibC.EINTR) return true; // nothing after all; poll again
             return Failed("str_echo: read error: "u8, err);
         }
         if (n == 0)
@@ -70,7 +70,7 @@ public sealed class EchoSession
         if (w < 0)
         {
             int err = Errno.Last;
-            if (err is not (LibC.EAGAIN or LibC.EINTR)) return Failed("str_echo: write error: "u8, err);
+            if (err != LibC.EAGAIN && err != LibC.EINTR) return Failed("str_echo: write error: "u8, err);
             w = 0;
         }
         if (w < n)
@@ -92,7 +92,7 @@ public sealed class EchoSession
         if (w < 0)
         {
             int err = Errno.Last;
-            if (err is LibC.EAGAIN or LibC.EINTR) return true;
+            if (err == LibC.EAGAIN || err == LibC.EINTR) return true;
             return Failed("str_echo: write error: "u8, err);
         }
         Touch();

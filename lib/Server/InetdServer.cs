@@ -51,7 +51,7 @@ public static class InetdServer
     {
         sockaddr_storage ss = default;
         uint len = 128;
-        return LibC.getsockname(fd, ref ss, ref len) == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6;
+        return LibC.getsockname(fd, ref ss, ref len) == 0 && Addresses.IsInet(ref ss);
     }
 
     /// <summary>"connection from IP, port N": getpeername() on stdin, or what the super-server put in the environment.</summary>
@@ -60,7 +60,7 @@ public static class InetdServer
         sockaddr_storage ss = default;
         uint len = 128;
         int err = LibC.getpeername(0, ref ss, ref len) == 0 ? 0 : Errno.Last;
-        if (err == 0 && ss.ss_family is LibC.AF_INET or LibC.AF_INET6)
+        if (err == 0 && Addresses.IsInet(ref ss))
         {
             Log.Info($"connection from {Sockets.HostText(ref ss)}, port {Addresses.Port(ref ss)}");
             return;
@@ -74,7 +74,7 @@ public static class InetdServer
             if (ip.StartsWith("::ffff:", StringComparison.Ordinal) && ip.Contains('.')) ip = ip[7..];
             Log.Info($"connection from {ip}, port {port ?? "?"}");
         }
-        else if (err is 0 or LibC.ENOTSOCK)
+        else if (err == 0 || err == LibC.ENOTSOCK)
         {
             Log.Info("connection on stdin, which is not a TCP socket: peer unknown");
         }

@@ -26,7 +26,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children, ServerStats stats
                 // tcpserv03: exactly one wait() per notification. Notifications that arrived
                 // together were merged into one, so some zombies stay (UNP 5.10).
                 NoteZombies();
-                bool exitNotice = info.ssi_code is LibC.CLD_EXITED or LibC.CLD_KILLED or LibC.CLD_DUMPED;
+                bool exitNotice = info.ssi_code == LibC.CLD_EXITED || info.ssi_code == LibC.CLD_KILLED || info.ssi_code == LibC.CLD_DUMPED;
                 if (exitNotice && children.Count > children.Running)
                 {
                     int pid = LibC.wait(out int status); // a zombie exists, so this does not block

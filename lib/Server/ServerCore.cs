@@ -71,9 +71,9 @@ public sealed class ServerCore
         {
             string? hint = (e.Call, e.Errno) switch
             {
-                ("bind", LibC.EACCES) => Privileges.PrivilegedPortHint(options.Port),
-                ("bind", LibC.EADDRINUSE) => TcpListen.PortInUseHint(options.Port),
-                ("initgroups", LibC.EPERM) => Privileges.UserNeedsRootHint(options.User!),
+                ("bind", var err) when err == LibC.EACCES => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", var err) when err == LibC.EADDRINUSE => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", var err) when err == LibC.EPERM => Privileges.UserNeedsRootHint(options.User!),
                 _ => null,
             };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
@@ -148,32 +148,33 @@ public sealed class ServerCore
         bool stop = false, stats = false, reaped = false;
         while (Signals.TryRead(out signalfd_siginfo info))
         {
-            switch ((int)info.ssi_signo)
+            int sig = (int)info.ssi_signo;
+            if (sig == LibC.SIGCHLD)
             {
-                case LibC.SIGCHLD:
-                    Reaper.OnSigchld(info);
-                    reaped = true;
-                    break;
-                case LibC.SIGTERM:
-                case LibC.SIGINT:
-                    Log.Info(Log.Line().Add("received "u8).Add(Unp.Signals.Text((int)info.ssi_signo))
-                                       .Add(", stopping"u8));
-                    stop = true;
-                    break;
-                case LibC.SIGHUP when Options.LogFile == null:
-                    // No log to reopen: a hangup means what it means to the C server, whose
-                    // default action ends it, so `echosrv &` goes with its terminal.
-                    Log.Info("received SIGHUP, no --log file to reopen: stopping");
-                    stop = true;
-                    break;
-                case LibC.SIGHUP:
-                    if (Log.Reopen(Options.LogFile)) Log.Info("received SIGHUP; log reopened");
-                    break;
-                case LibC.SIGUSR1:
-                    // Reported after the loop: signalfd hands out the lowest signal number
-                    // first, so a SIGCHLD already pending is read after SIGUSR1.
-                    stats = true;
-                    break;
+                Reaper.OnSigchld(info);
+                reaped = true;
+            }
+            else if (sig == LibC.SIGTERM || sig == LibC.SIGINT)
+            {
+                Log.Info(Log.Line().Add("received "u8).Add(Unp.Signals.Text(sig)).Add(", stopping"u8));
+                stop = true;
+            }
+            else if (sig == LibC.SIGHUP && Options.LogFile is { } logFile)
+            {
+                if (Log.Reopen(logFile)) Log.Info("received SIGHUP; log reopened");
+            }
+            else if (sig == LibC.SIGHUP)
+            {
+                // No log to reopen: a hangup means what it means to the C server, whose
+                // default action ends it, so `echosrv &` goes with its terminal.
+                Log.Info("received SIGHUP, no --log file to reopen: stopping");
+                stop = true;
+            }
+            else if (sig == LibC.SIGUSR1)
+            {
+                // Reported after the loop: signalfd hands out the lowest signal number
+                // first, so a SIGCHLD already pending is read after SIGUSR1.
+                stats = true;
             }
         }
         if (stats) Reaper.Poll(); // --reap ignore: children the kernel released since their SIGCHLD

@@ -27,7 +27,7 @@ public sealed class ProcFile : IDisposable
     {
         int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
         if (fd >= 0) return new ProcFile(fd, null);
-        return Errno.Last is LibC.EMFILE or LibC.ENFILE ? new ProcFile(-1, path) : null;
+        return Errno.Last == LibC.EMFILE || Errno.Last == LibC.ENFILE ? new ProcFile(-1, path) : null;
     }
 
     /// <summary>The file's text now, into buf; its length, or -1 (errno: ESRCH once the process is reaped).</summary>

@@ -67,7 +67,7 @@ public sealed class SockDiag : IDisposable
             if (status == More) continue;
             if (status == 0) return true;
             into.RemoveRange(count, into.Count - count);
-            if (status is LibC.ENOENT or LibC.EINVAL or LibC.EAFNOSUPPORT or LibC.EOPNOTSUPP) return false;
+            if (status == LibC.ENOENT || status == LibC.EINVAL || status == LibC.EAFNOSUPPORT || status == LibC.EOPNOTSUPP) return false;
             throw new UnpException("sock_diag", status, $"sock_diag error: {ErrorText.Describe(status)}");
         }
     }
@@ -149,7 +149,7 @@ public sealed class SockDiag : IDisposable
             if (type == LibC.TCPDIAG_GETSOCK)
                 MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req { idiag_family = (byte)family, idiag_states = states });
             else
-                MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req_v2 { sdiag_family = (byte)family, sdiag_protocol = LibC.IPPROTO_TCP, idiag_states = states });
+                MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req_v2 { sdiag_family = (byte)family, sdiag_protocol = (byte)LibC.IPPROTO_TCP, idiag_states = states });
             if (ports.Length == 0) return;
             int header = Header(type), bcLen = BytecodeSize(ports.Length);
             MemoryMarshal.Write(buf[header..], new nlattr { nla_len = (ushort)(Attr + bcLen), nla_type = LibC.INET_DIAG_REQ_BYTECODE });

@@ -1,4 +1,5 @@
 using UnpServers.Interop;
+using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 
 namespace UnpServers.Testing;
 
@@ -30,7 +31,7 @@ public static class ChildSocket
             sockaddr_storage peer = default;
             uint len = 128;
             // Only a TCP peer: a pre-forked child also holds the listener, a prefork-pass child its Unix-domain channel.
-            if (LibC.getpeername(mine, ref peer, ref len) == 0 && peer.ss_family is LibC.AF_INET or LibC.AF_INET6
+            if (LibC.getpeername(mine, ref peer, ref len) == 0 && Unp.Addresses.IsInet(ref peer)
                 && (peerPort == 0 || Unp.Addresses.Port(ref peer) == peerPort))
             {
                 port = Unp.Addresses.Port(ref peer);

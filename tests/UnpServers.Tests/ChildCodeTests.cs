@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using UnpServers.Child;
 using UnpServers.ForkSafety;
 using UnpServers.Tests.Support;
@@ -57,6 +58,40 @@ public class ChildCodeTests
         });
     }
 
+    /// <summary>
+    /// The child calls into Tmds.LibC too (through lib/Child/Libc/Tmds/): each of its methods
+    /// the child can reach is a P/Invoke linked directly with a blittable signature that saves
+    /// errno, or code that passes the same check as ours.
+    /// </summary>
+    [Test]
+    public void WhatAChildRunsOfTmdsLibCIsLinkedDirectlyBlittableAndAllocationFree()
+    {
+        Assembly package = typeof(Tmds.Linux.LibC).Assembly;
+        var called = IlScan.CalledInto(IlScan.Methods(ChildAssembly), m => m.Module.Assembly == package);
+        Assert.That(called.Select(m => m.Name), Is.SupersetOf(new[] { "fork", "read", "write", "close", "accept4", "sigprocmask", "get_EINTR", "get_errno" }),
+            "the child's calls into the package were found");
+        Assert.That(called.SelectMany(IlScan.BindingViolations), Is.Empty);
+    }
+
+    [Test]
+    public void TheCheckOfThePackageCatchesEachKindOfPlantedMistake()
+    {
+        var called = IlScan.CalledInto(IlScan.Methods(typeof(PlantedCaller).Assembly).Where(m => m.DeclaringType == typeof(PlantedCaller)),
+                                       m => m.DeclaringType == typeof(PlantedBindings));
+        var found = called.ToDictionary(m => m.Name, IlScan.BindingViolations);
+        Assert.Multiple(() =>
+        {
+            Assert.That(found.Keys, Is.EquivalentTo(new[] { "strlen", "poll", "dlclose", "Allocates", "Inner", "close", "Clean" }), "followed through Clean to Inner");
+            Assert.That(found["strlen"], Has.One.Contains("not blittable"));
+            Assert.That(found["poll"], Has.One.Contains("does not save errno"));
+            Assert.That(found["dlclose"], Has.One.Contains("not linked directly"));
+            Assert.That(found["Allocates"], Has.One.Contains("newarr"));
+            Assert.That(found["Inner"], Has.One.Contains("box"));
+            Assert.That(found["close"], Is.Empty);
+            Assert.That(found["Clean"], Is.Empty);
+        });
+    }
+
     [Test]
     public void TheChildsAssemblyReferencesNothingElseOfOurs()
     {
@@ -71,6 +106,42 @@ public class ChildCodeTests
         var withInitializer = ChildAssembly.GetTypes().Where(t => t.TypeInitializer != null).ToList();
         MethodInfo run = typeof(Rehearsal).GetMethod("RunStaticConstructors", IlScan.Everything)!;
         Assert.That(IlScan.TokenTypes(run), Is.EquivalentTo(withInitializer));
+    }
+
+    /// <summary>Stands for Tmds.LibC: one binding or method for each thing the check must refuse, two it must let through.</summary>
+    private static class PlantedBindings
+    {
+        [DllImport("libc.so.6", SetLastError = true)]
+        public static extern nint strlen(string s);
+
+        [DllImport("libc.so.6")]
+        public static extern int poll(nint fds, nuint nfds, int timeout);
+
+        [DllImport("libdl.so.2", SetLastError = true)]
+        public static extern int dlclose(nint handle);
+
+        public static int Allocates(int n) => new int[n].Length;
+
+        public static object Inner(int n) => n;
+
+        [DllImport("libc.so.6", SetLastError = true)]
+        public static extern int close(int fd);
+
+        public static int Clean(int fd) => close(fd) + (Inner(fd) == null ? 1 : 0);
+    }
+
+    /// <summary>The child's side: calls each planted binding.</summary>
+    private static class PlantedCaller
+    {
+        public static nint Strlen() => PlantedBindings.strlen("x");
+
+        public static int Poll() => PlantedBindings.poll(0, 0, 0);
+
+        public static int Dlclose() => PlantedBindings.dlclose(0);
+
+        public static int Allocates() => PlantedBindings.Allocates(3);
+
+        public static int Clean() => PlantedBindings.Clean(-1);
     }
 
     /// <summary>One method for each thing the check must refuse, and two it must let through.</summary>

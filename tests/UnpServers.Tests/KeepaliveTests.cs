@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using UnpServers.Interop;
+using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 using UnpServers.Tests.Support;
 using UnpServers.Unp;
 
@@ -38,7 +39,7 @@ public class KeepaliveTests
                     sockaddr_storage ss = default;
                     uint len = 128;
                     int rc = peer ? LibC.getpeername(fd, ref ss, ref len) : LibC.getsockname(fd, ref ss, ref len);
-                    if (rc < 0 || ss.ss_family is not (LibC.AF_INET or LibC.AF_INET6) || Addresses.Port(ref ss) != port) continue;
+                    if (rc < 0 || !Addresses.IsInet(ref ss) || Addresses.Port(ref ss) != port) continue;
                     LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, out int on);
                     LibC.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, out int idle);
                     LibC.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, out int intvl);

@@ -8,16 +8,18 @@ namespace UnpServers.Tests;
 [TestFixture]
 public class SignalTests
 {
-    [TestCase("fork", LibC.SIGTERM, "SIGTERM")]
-    [TestCase("fork", LibC.SIGKILL, "SIGKILL")]
-    [TestCase("fork", LibC.SIGINT, "SIGINT")]
-    [TestCase("fork", LibC.SIGHUP, "SIGHUP")]
+    // Test cases, not attributes: Tmds.LibC's signal numbers are properties, not constants.
     // The runtime has a handler for SIGABRT (and SIGQUIT, once System.Native handles signals):
     // one left in the child would act for the parent.
-    [TestCase("fork", LibC.SIGQUIT, "SIGQUIT")]
-    [TestCase("fork", LibC.SIGABRT, "SIGABRT")]
-    [TestCase("exec", LibC.SIGTERM, "SIGTERM")]
-    [TestCase("exec", LibC.SIGKILL, "SIGKILL")]
+    private static readonly object[] Kills =
+    [
+        new object[] { "fork", LibC.SIGTERM, "SIGTERM" }, new object[] { "fork", LibC.SIGKILL, "SIGKILL" },
+        new object[] { "fork", LibC.SIGINT, "SIGINT" }, new object[] { "fork", LibC.SIGHUP, "SIGHUP" },
+        new object[] { "fork", LibC.SIGQUIT, "SIGQUIT" }, new object[] { "fork", LibC.SIGABRT, "SIGABRT" },
+        new object[] { "exec", LibC.SIGTERM, "SIGTERM" }, new object[] { "exec", LibC.SIGKILL, "SIGKILL" },
+    ];
+
+    [TestCaseSource(nameof(Kills))]
     public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
         using var server = ServerProcess.StartEcho(Modes.Args(mode));

@@ -55,7 +55,7 @@ public sealed class ExitWatch : IDisposable
         if (_epfd < 0) return into;
         Span<epoll_event> ready = stackalloc epoll_event[64];
         int n = LibC.epoll_wait(_epfd, ready, 0);
-        for (int i = 0; i < n; i++) into.Add((int)(uint)ready[i].data);
+        for (int i = 0; i < n; i++) into.Add(ready[i].data.fd);
         return into;
     }
 

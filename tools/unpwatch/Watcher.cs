@@ -109,7 +109,7 @@ public static class Watcher
             now = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++)
             {
-                ulong data = ready[i].data;
+                ulong data = ready[i].data.u64;
                 if (data == ExitTag) view.OnExits(now);
                 else if (data == KeyTag && Key(term!, screen, epfd)) return 0;
                 else if (data == SignalTag)
@@ -125,23 +125,25 @@ public static class Watcher
     /// <summary>A signal, read from the pipe; true when it ends the view.</summary>
     private static bool Signal(int sig, Terminal? term, Screen screen, int epfd)
     {
-        switch (sig)
+        if (sig == LibC.SIGWINCH)
         {
-            case LibC.SIGWINCH:
-                (int rows, int cols) = Terminal.Size();
-                screen.Resize(rows, cols);
-                return false;
-            case LibC.SIGTSTP: // Ctrl-Z: the terminal as it was, then stopped as the shell expects
-                if (term == null) return false;
-                term.Leave();
-                LibC.kill(LibC.getpid(), LibC.SIGSTOP);
-                return false;
-            case LibC.SIGCONT: // fg: the view again, drawn whole
-                if (term != null) Show(term, screen, epfd);
-                return false;
-            default: // INT, TERM, HUP, QUIT
-                return true;
+            (int rows, int cols) = Terminal.Size();
+            screen.Resize(rows, cols);
+            return false;
         }
+        if (sig == LibC.SIGTSTP) // Ctrl-Z: the terminal as it was, then stopped as the shell expects
+        {
+            if (term == null) return false;
+            term.Leave();
+            LibC.kill(LibC.getpid(), LibC.SIGSTOP);
+            return false;
+        }
+        if (sig == LibC.SIGCONT) // fg: the view again, drawn whole
+        {
+            if (term != null) Show(term, screen, epfd);
+            return false;
+        }
+        return true; // INT, TERM, HUP, QUIT
     }
 
     /// <summary>A key; true for q.</summary>

@@ -1,4 +1,5 @@
-// <netdb.h>, <arpa/inet.h>: names and addresses.
+// <netdb.h>, <arpa/inet.h>: what Tmds.LibC does not bind: getaddrinfo, freeaddrinfo, gai_strerror,
+// inet_ntop (names and addresses).
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;

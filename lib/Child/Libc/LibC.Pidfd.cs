@@ -1,5 +1,5 @@
-// <sys/pidfd.h>: process descriptors, which name one process and are never reused
-// as a pid can be (pidfd_open(2), pidfd_send_signal(2), pidfd_getfd(2); glibc 2.36).
+// <sys/pidfd.h>: what Tmds.LibC does not bind: pidfd_open, pidfd_send_signal, pidfd_getfd
+// (glibc 2.36). A process descriptor names one process and is never reused as a pid can be.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -31,9 +31,6 @@ public static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int pidfd_getfd(int pidfd, int targetfd, uint flags);
 
-    [LibraryImport(Library, SetLastError = true, EntryPoint = "ioctl")]
-    private static partial int ioctl_pidfd_info(int pidfd, ulong request, pidfd_info* info);
-
     /// <summary>_IOWR(PIDFS_IOCTL_MAGIC 0xFF, 11, 64 bytes of struct pidfd_info).</summary>
     public const ulong PIDFD_GET_INFO = 0xC040FF0B;
     public const ulong PIDFD_INFO_EXIT = 1UL << 3;
@@ -41,7 +38,8 @@ public static unsafe partial class LibC
     /// <summary>ioctl(pidfd, PIDFD_GET_INFO, &amp;info), info.mask saying what is asked; it says on return what was given.</summary>
     public static int ioctl_PIDFD_GET_INFO(int pidfd, ref pidfd_info info)
     {
-        fixed (pidfd_info* p = &info) return ioctl_pidfd_info(pidfd, PIDFD_GET_INFO, p);
+        // Tmds.LibC's ioctl takes the request as an int; the kernel reads it as an unsigned int.
+        fixed (pidfd_info* p = &info) return Tmds.Linux.LibC.ioctl(pidfd, unchecked((int)PIDFD_GET_INFO), p);
     }
 
     /// <summary>pidfd_send_signal(2) with no siginfo: like kill(2), but to the one process pidfd names.</summary>

@@ -1,5 +1,4 @@
-// <unistd.h>, <sys/wait.h>, <signal.h>: processes.
-using System.Diagnostics.CodeAnalysis;
+// <sys/wait.h>, <sys/prctl.h>: what Tmds.LibC does not bind: waitpid, wait, waitid, prctl.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -7,33 +6,13 @@ namespace UnpServers.Interop;
 public static unsafe partial class LibC
 {
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int fork();
-
-    /// <summary>Ends the process at once: no atexit handlers, no runtime shutdown (fork-safety R4).</summary>
-    [LibraryImport(Library)]
-    [DoesNotReturn]
-    public static partial void _exit(int status);
+    private static partial int waitpid(int pid, int* wstatus, int options);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int execve(byte* pathname, byte** argv, byte** envp);
-
-    [LibraryImport(Library)]
-    public static partial int getpid();
-
-    [LibraryImport(Library)]
-    public static partial int getppid();
+    private static partial int wait(int* wstatus);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int waitpid(int pid, int* wstatus, int options);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int wait(int* wstatus);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int waitid(int idtype, int id, siginfo_t* infop, int options);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int kill(int pid, int sig);
+    private static partial int waitid(int idtype, int id, siginfo_t* infop, int options);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);

@@ -1,5 +1,6 @@
-// <pthread.h>: a process-shared, robust mutex in shared memory (UNP 30.8). The objects live
-// at addresses in an mmap'd region, so they are passed as pointers (nint).
+// <pthread.h>: what Tmds.LibC does not bind: the pthread_mutex calls, for a process-shared,
+// robust mutex in shared memory (UNP 30.8). The objects live at addresses in an mmap'd region,
+// so they are passed as pointers (nint).
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;

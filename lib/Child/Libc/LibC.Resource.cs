@@ -1,4 +1,4 @@
-// <sys/resource.h>, <unistd.h>: resource limits and system constants.
+// <sys/resource.h>: what Tmds.LibC does not bind: getrlimit, setrlimit.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -20,9 +20,6 @@ public static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int setrlimit(int resource, rlimit* rlim);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial long sysconf(int name);
 
     // Pointer-free overloads.
 

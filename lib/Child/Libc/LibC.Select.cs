@@ -1,6 +1,6 @@
-// <sys/select.h>: UNP 6.3 select() and its fd_set, a fixed bitmap of FD_SETSIZE (1024)
-// descriptors. A descriptor of 1024 or more cannot be put in one: that is select's limit
-// (UNP 6.3), which FD_SET below refuses to pass rather than write past the set, as glibc's
+// <sys/select.h>: what Tmds.LibC does not bind: select and fd_set (UNP 6.3), a fixed bitmap of
+// FD_SETSIZE (1024) descriptors. A descriptor of 1024 or more cannot be put in one: that is
+// select's limit, which FD_SET below refuses to pass rather than write past the set, as glibc's
 // fortified macro aborts.
 using System.Runtime.InteropServices;
 

@@ -1,5 +1,7 @@
-// <termios.h>, <sys/ioctl.h>, <unistd.h>: the terminal, for a full-screen view that reads keys
-// one at a time (no canonical mode, no echo) and redraws at the window's size.
+// <termios.h>, <sys/ioctl.h>: the terminal, for a full-screen view that reads keys one at a time
+// (no canonical mode, no echo) and redraws at the window's size. The calls are Tmds.LibC's; the
+// structs are ours: its termios has c_cc as a fixed buffer, which code outside Libc/ (no unsafe
+// code) cannot index, and winsize goes with it. Both have the package's layout, passed as its.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -40,24 +42,10 @@ public struct winsize
 
 public static unsafe partial class LibC
 {
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int tcgetattr(int fd, termios* termios_p);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int tcsetattr(int fd, int optional_actions, termios* termios_p);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int isatty(int fd);
-
-    [LibraryImport(Library, SetLastError = true, EntryPoint = "ioctl")]
-    private static partial int ioctl_winsize(int fd, ulong request, winsize* ws);
-
-    // Pointer-free overloads.
-
     public static int tcgetattr(int fd, out termios t)
     {
         termios v;
-        int rc = tcgetattr(fd, &v);
+        int rc = Tmds.Linux.LibC.tcgetattr(fd, (Tmds.Linux.termios*)&v);
         t = v;
         return rc;
     }
@@ -65,14 +53,14 @@ public static unsafe partial class LibC
     public static int tcsetattr(int fd, int optional_actions, in termios t)
     {
         termios v = t;
-        return tcsetattr(fd, optional_actions, &v);
+        return Tmds.Linux.LibC.tcsetattr(fd, optional_actions, (Tmds.Linux.termios*)&v);
     }
 
     /// <summary>ioctl(fd, TIOCGWINSZ, &amp;ws): the window size of the terminal on fd.</summary>
     public static int ioctl_TIOCGWINSZ(int fd, out winsize ws)
     {
         winsize v;
-        int rc = ioctl_winsize(fd, TIOCGWINSZ, &v);
+        int rc = Tmds.Linux.LibC.ioctl(fd, TIOCGWINSZ, &v);
         ws = v;
         return rc;
     }

@@ -1,5 +1,6 @@
-// <time.h>. localtime_r and tzset take glibc's time-zone lock, which fork() does not reset
-// (Clock.cs says why): they are for the parent only, [BeforeFork], and no child calls them.
+// <time.h>: what Tmds.LibC does not bind: time, clock_gettime, tzset, localtime_r. The last two
+// take glibc's time-zone lock, which fork() does not reset (Clock.cs says why): they are for the
+// parent only, [BeforeFork], and no child calls them.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;

@@ -1,4 +1,5 @@
-// C structures, laid out as glibc has them on 64-bit Linux. All blittable.
+// The C structures Tmds.LibC does not have (its others are used by their C names, Tmds.LibC.props),
+// laid out as glibc has them on 64-bit Linux. All blittable.
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -6,21 +7,15 @@ namespace UnpServers.Interop;
 
 #pragma warning disable CS0649, CS8981, IDE1006 // C names, lower case; fields are filled in by libc
 
-/// <summary>glibc's sigset_t: 1024 bits.</summary>
-[InlineArray(16)]
-public struct sigset_t
-{
-    private ulong _word;
-}
-
-/// <summary>struct sigaction (glibc x86_64/arm64 layout).</summary>
-[StructLayout(LayoutKind.Sequential)]
+/// <summary>
+/// The package's struct sigaction without its pointers: its handler is a void *, which the
+/// code outside Libc/ (no unsafe code) cannot set or compare. Tmds/Signal.cs copies it.
+/// </summary>
 public struct sigaction_t
 {
     public nint sa_handler;
     public sigset_t sa_mask;
     public int sa_flags;
-    public nint sa_restorer;
 }
 
 /// <summary>struct signalfd_siginfo: what read(2) on a signalfd returns, 128 bytes.</summary>
@@ -45,7 +40,10 @@ public struct signalfd_siginfo
     public ulong ssi_addr;
 }
 
-/// <summary>siginfo_t, only the SIGCHLD fields that waitid fills in.</summary>
+/// <summary>
+/// siginfo_t, only the SIGCHLD fields that waitid fills in. Ours, though Tmds.LibC has one: its
+/// si_code is at offset 4, where glibc has si_errno (si_code is at 8).
+/// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 128)]
 public struct siginfo_t
 {
@@ -55,14 +53,6 @@ public struct siginfo_t
     [FieldOffset(16)] public int si_pid;
     [FieldOffset(20)] public uint si_uid;
     [FieldOffset(24)] public int si_status;
-}
-
-[StructLayout(LayoutKind.Sequential)]
-public struct pollfd
-{
-    public int fd;
-    public short events;
-    public short revents;
 }
 
 /// <summary>fd_set: FD_SETSIZE (1024) bits, as glibc's array of longs.</summary>
@@ -88,29 +78,6 @@ public struct timeval
     public long tv_usec;
 }
 
-/// <summary>struct epoll_event as x86_64 glibc declares it: packed, 12 bytes (data at offset 4).</summary>
-[StructLayout(LayoutKind.Sequential, Pack = 4)]
-public struct epoll_event
-{
-    public uint events;
-    public ulong data;
-}
-
-/// <summary>struct epoll_event on the other architectures (arm64): data aligned to 8, 16 bytes.</summary>
-[StructLayout(LayoutKind.Sequential)]
-internal struct epoll_event_aligned
-{
-    public uint events;
-    public ulong data;
-}
-
-/// <summary>struct sockaddr_storage: room for any address, 128 bytes.</summary>
-[StructLayout(LayoutKind.Explicit, Size = 128)]
-public struct sockaddr_storage
-{
-    [FieldOffset(0)] public ushort ss_family;
-}
-
 /// <summary>struct addrinfo as getaddrinfo returns it (glibc order: addr before canonname).</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct addrinfo
@@ -125,13 +92,6 @@ public struct addrinfo
     public nint ai_next;      // struct addrinfo *
 }
 
-[StructLayout(LayoutKind.Sequential)]
-public struct linger
-{
-    public int l_onoff;
-    public int l_linger;
-}
-
 /// <summary>struct passwd (glibc, 64-bit).</summary>
 [StructLayout(LayoutKind.Sequential)]
 public struct passwd
@@ -143,38 +103,6 @@ public struct passwd
     public nint pw_gecos;
     public nint pw_dir;
     public nint pw_shell;
-}
-
-/// <summary>struct flock (64-bit Linux): the record lock of fcntl(F_SETLKW), UNP 30.7.</summary>
-[StructLayout(LayoutKind.Sequential)]
-public struct flock
-{
-    public short l_type;
-    public short l_whence;
-    public long l_start;
-    public long l_len;
-    public int l_pid;
-}
-
-/// <summary>struct iovec.</summary>
-[StructLayout(LayoutKind.Sequential)]
-public struct iovec
-{
-    public nint iov_base;
-    public nuint iov_len;
-}
-
-/// <summary>struct msghdr (64-bit glibc).</summary>
-[StructLayout(LayoutKind.Sequential)]
-public struct msghdr
-{
-    public nint msg_name;
-    public uint msg_namelen;
-    public nint msg_iov;
-    public nuint msg_iovlen;
-    public nint msg_control;
-    public nuint msg_controllen;
-    public int msg_flags;
 }
 
 /// <summary>

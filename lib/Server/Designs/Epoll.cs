@@ -77,7 +77,7 @@ public sealed class Epoll : MultiplexingDesign
             bool signalled = false, connecting = false;
             for (int i = 0; i < nready; i++)
             {
-                int fd = (int)events[i].data;
+                int fd = events[i].data.fd;
                 if (fd == core.Signals.Fd) signalled = true;
                 else if (fd == core.ListenFd) connecting = true;
                 else if (Sessions.Get(fd) is { } s)

@@ -249,8 +249,11 @@ public class Prefork : ServerDesign
     /// One killed by SIGTERM, SIGKILL, ^C or SIGHUP was ended by someone: no sign that the next will not start.
     /// </summary>
     private static bool EndedItself(int status)
-        => LibC.WIFEXITED(status) || LibC.WCOREDUMP(status)
-           || LibC.WTERMSIG(status) is LibC.SIGSEGV or LibC.SIGBUS or LibC.SIGILL or LibC.SIGFPE or LibC.SIGABRT;
+    {
+        int sig = LibC.WTERMSIG(status);
+        return LibC.WIFEXITED(status) || LibC.WCOREDUMP(status)
+               || sig == LibC.SIGSEGV || sig == LibC.SIGBUS || sig == LibC.SIGILL || sig == LibC.SIGFPE || sig == LibC.SIGABRT;
+    }
 
     /// <summary>Children start again: says so, when there was trouble worth a line.</summary>
     private void LogStarted(int failedForks, int diedAtOnce, long tookMs)

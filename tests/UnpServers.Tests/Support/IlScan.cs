@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Runtime.InteropServices;
 
 namespace UnpServers.Tests.Support;
 
@@ -55,6 +56,60 @@ public static class IlScan
         }
         return found;
     }
+
+    /// <summary>
+    /// The methods the code of `from` calls in another assembly (Tmds.LibC), directly or through
+    /// one another, that `into` accepts: the package's code a child runs. Static constructors and
+    /// [BeforeFork] methods are not followed: the parent runs them.
+    /// </summary>
+    public static HashSet<MethodBase> CalledInto(IEnumerable<MethodBase> from, Func<MethodBase, bool> into)
+    {
+        var found = new HashSet<MethodBase>();
+        var todo = new Queue<MethodBase>(from.Where(m => m is not ConstructorInfo { IsStatic: true } && !IsBeforeFork(m)));
+        while (todo.TryDequeue(out MethodBase? m))
+            foreach (var (_, operand) in Instructions(m))
+                if (operand is MethodBase target && into(target) && found.Add(target)) todo.Enqueue(target);
+        return found;
+    }
+
+    /// <summary>Calls that cannot fail, so their bindings need not save errno.</summary>
+    private static readonly HashSet<string> CannotFail = ["getpid", "getppid", "getuid", "geteuid", "getgid", "getegid"];
+
+    /// <summary>
+    /// What R4 forbids in a package method a child calls, one line each: a P/Invoke must be linked
+    /// directly (libc.so.6, DirectPInvoke), take and return only blittable types (else the
+    /// compiler marshals them, which allocates), keep its C signature (PreserveSig) and save
+    /// errno (SetLastError) unless it cannot fail; any other method must pass Violations, and
+    /// have no static constructor (the rehearsal runs only ours).
+    /// </summary>
+    public static List<string> BindingViolations(MethodBase m)
+    {
+        if ((m.Attributes & MethodAttributes.PinvokeImpl) == 0)
+        {
+            var found = Violations(m);
+            if (m.DeclaringType?.TypeInitializer != null) found.Add($"{Name(m)}: its type has a static constructor");
+            return found;
+        }
+        var problems = new List<string>();
+        var import = m.GetCustomAttribute<DllImportAttribute>()!;
+        if (import.Value != "libc.so.6") problems.Add($"{Name(m)}: from {import.Value}, not linked directly (DirectPInvoke names libc.so.6)");
+        if ((m.MethodImplementationFlags & MethodImplAttributes.PreserveSig) == 0) problems.Add($"{Name(m)}: not PreserveSig");
+        var method = (MethodInfo)m;
+        if (!import.SetLastError && method.ReturnType != typeof(void) && !CannotFail.Contains(import.EntryPoint ?? m.Name))
+            problems.Add($"{Name(m)}: does not save errno (SetLastError=false)");
+        foreach (ParameterInfo p in method.GetParameters().Prepend(method.ReturnParameter))
+            if (p.IsDefined(typeof(MarshalAsAttribute)) || !Blittable(p.ParameterType))
+                problems.Add($"{Name(m)}: {p.Name ?? "return"} is {p.ParameterType.Name}, which is marshalled (not blittable)");
+        return problems;
+    }
+
+    /// <summary>Passed to native code as it is, without a marshalling stub.</summary>
+    private static bool Blittable(Type t)
+        => t == typeof(void) || t.IsPointer || t.IsEnum
+           || (t.IsPrimitive && t != typeof(bool) && t != typeof(char))
+           || (t.IsValueType && !t.IsGenericType && !t.IsByRef && t.StructLayoutAttribute?.Value != LayoutKind.Auto
+               && t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)
+                   .All(f => !f.IsDefined(typeof(MarshalAsAttribute)) && Blittable(f.FieldType)));
 
     /// <summary>The types named by ldtoken in m (typeof(T)).</summary>
     public static IEnumerable<Type> TokenTypes(MethodBase m)

@@ -1,4 +1,4 @@
-// <pwd.h>, <grp.h>, <unistd.h>: users, groups and dropping privileges.
+// <pwd.h>, <grp.h>: what Tmds.LibC does not bind: getpwnam, initgroups.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -7,19 +7,10 @@ public static unsafe partial class LibC
 {
     /// <summary>The user's struct passwd, or NULL (0).</summary>
     [LibraryImport(Library, SetLastError = true)]
-    public static partial nint getpwnam(byte* name);
+    private static partial nint getpwnam(byte* name);
 
     [LibraryImport(Library, SetLastError = true)]
-    public static partial int setuid(uint uid);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int setgid(uint gid);
-
-    [LibraryImport(Library, SetLastError = true)]
-    public static partial int initgroups(byte* user, uint group);
-
-    [LibraryImport(Library)]
-    public static partial uint geteuid();
+    private static partial int initgroups(byte* user, uint group);
 
     /// <summary>getpwnam(3): uid and gid of a user; false if there is no such user.</summary>
     /// <param name="name">NUL-terminated.</param>

@@ -1,4 +1,4 @@
-// execve(2) of a plan prepared in native memory.
+// <unistd.h>: Tmds.LibC's process calls (fork, _exit, execve, getpid, getppid).
 namespace UnpServers.Interop;
 
 /// <summary>
@@ -15,6 +15,15 @@ public sealed class ExecPlan(nint path, nint argv, nint envp)
 
 public static unsafe partial class LibC
 {
+    public static int fork() => Tmds.Linux.LibC.fork();
+
+    /// <summary>Ends the process at once: no atexit handlers, no runtime shutdown (fork-safety R4).</summary>
+    public static void _exit(int status) => Tmds.Linux.LibC._exit(status);
+
+    public static int getpid() => Tmds.Linux.LibC.getpid();
+
+    public static int getppid() => Tmds.Linux.LibC.getppid();
+
     /// <summary>execve(2) of a prepared plan; returns only on failure, -1 with errno.</summary>
-    public static int execve(ExecPlan plan) => execve((byte*)plan.Path, (byte**)plan.Argv, (byte**)plan.Envp);
+    public static int execve(ExecPlan plan) => Tmds.Linux.LibC.execve((byte*)plan.Path, (byte**)plan.Argv, (byte**)plan.Envp);
 }

@@ -1,4 +1,4 @@
-// <malloc.h>
+// <malloc.h>: what Tmds.LibC does not bind: malloc_trim.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;

@@ -1,4 +1,5 @@
-// <string.h>: errno and signal numbers as text (strerrorname_np and sigabbrev_np need glibc 2.32+).
+// <string.h>: what Tmds.LibC does not bind: strerror, strerrorname_np, sigabbrev_np (glibc 2.32+),
+// errno and signal numbers as text.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
