@@ -6,10 +6,10 @@
 set -uo pipefail
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-# SIGINT and SIGQUIT back to their default action: `make test &` from a script starts with them
-# ignored, the servers the tests start would inherit that (they keep an ignored SIGINT, as nohup'd
-# programs do), and the tests that send SIGINT would wait for nothing.
-env --default-signal=INT,QUIT dotnet test tests/UnpServers.Tests/UnpServers.Tests.csproj -c Release --nologo \
+# SIGINT, SIGQUIT, SIGHUP back to their default action: `make test &` from a script starts with
+# INT and QUIT ignored, `nohup make test` with HUP ignored; the servers the tests start would
+# inherit that (as nohup'd programs do), and the tests that send those signals would wait for nothing.
+env --default-signal=INT,QUIT,HUP dotnet test tests/UnpServers.Tests/UnpServers.Tests.csproj -c Release --nologo \
   --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 count() { sed -n "s/^ *$1: *\([0-9][0-9]*\) *\$/\1/p" "$log" | tail -1; }
