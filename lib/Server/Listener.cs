@@ -68,11 +68,11 @@ public sealed class Listener
             }
             int err = Errno.Last;
             if (err == LibC.EAGAIN) return -1; // the queue is empty
-            if (err == LibC.EINTR) continue;   // UNP 5.9: restart the interrupted accept
-            if (Unp.Accept.Retryable(err))
+            if (err == LibC.EINTR || Unp.Accept.Retryable(err))
             {
-                // UNP 5.11: that connection failed, not the server. Say so, and go on.
-                Log.Info(Log.Line().Add("accept error: "u8).AddErrno(err).Add(", retrying"u8));
+                // UNP 5.9: restart the interrupted accept; 5.11: that connection failed, not
+                // the server. Say so, and go on.
+                Unp.Accept.LogRetry(err);
                 continue;
             }
             if (Unp.Accept.OutOfResources(err))

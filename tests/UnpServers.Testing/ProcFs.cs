@@ -81,6 +81,37 @@ public static class ProcFs
         return kib;
     }
 
+    /// <summary>The number of the system call pid is blocked in (/proc/PID/syscall); -1 while it runs, or once it is gone.</summary>
+    public static int Syscall(int pid)
+        => Read($"/proc/{pid}/syscall") is string s && int.TryParse(s.Split(' ')[0], out int nr) ? nr : -1;
+
+    /// <summary>The number of a system call the tests look for in Syscall(), from unpwatch's table (x86-64 or arm64).</summary>
+    public static int SyscallNumber(string name)
+        => Enumerable.Range(0, 512).FirstOrDefault(n => Watch.Syscalls.Name(n) == name, -1) is int nr and >= 0
+            ? nr : throw new ArgumentException("no number known for " + name, nameof(name));
+
+    /// <summary>A TCP connection as ss shows it: its state (LibC.TCP_CLOSE_WAIT...) and its queues in bytes.</summary>
+    public sealed record TcpEntry(int State, long SendQueue, long ReceiveQueue);
+
+    /// <summary>The connection of this network namespace from localPort to remotePort, IPv4 or IPv6; null if there is none.</summary>
+    public static TcpEntry? Tcp(int localPort, int remotePort)
+    {
+        foreach (string table in (string[])["/proc/net/tcp", "/proc/net/tcp6"])
+        {
+            foreach (string line in (Read(table) ?? "").Split('\n').Skip(1))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue ...: addresses as HEX:PORT, in hexadecimal
+                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length < 5 || HexPort(f[1]) != localPort || HexPort(f[2]) != remotePort) continue;
+                string[] queues = f[4].Split(':');
+                return new TcpEntry(Convert.ToInt32(f[3], 16), Convert.ToInt64(queues[0], 16), Convert.ToInt64(queues[1], 16));
+            }
+        }
+        return null;
+    }
+
+    private static int HexPort(string address) => Convert.ToInt32(address[(address.LastIndexOf(':') + 1)..], 16);
+
     private static string? Stat(int pid) => Read($"/proc/{pid}/stat");
 
     private static string? Read(string path)

@@ -13,8 +13,54 @@ public class AcceptErrorTests
     private static Strace FailNextAccept(int pid, string errno)
         => new(pid, "-e", "trace=accept4", "-e", $"inject=accept4:error={errno}:when=1");
 
+    /// <summary>
+    /// UNP 5.9 and 5.11, the design card's accept: EINTR (a slow system call interrupted) and
+    /// ECONNABORTED, EPROTO (a client that reset before it was accepted) are logged and retried,
+    /// wherever a design accepts: the parent (fork, iterative), a pre-forked child (prefork:
+    /// ChildMain's own accept loop), the main thread of a threaded design (thread), one event
+    /// loop (epoll). The injected call fails instead of running: the connection stays queued
+    /// for the retry, which must take it.
+    /// </summary>
+    [Test]
+    public void AnInterruptedOrAbortedAcceptIsLoggedAndRetried([Values("fork", "iterative", "prefork", "thread", "epoll")] string design,
+                                                               [Values("EINTR", "ECONNABORTED", "EPROTO")] string errno)
+    {
+        using var server = ServerProcess.StartEcho(design == "prefork" ? ["--model", design, "--workers", "1"] : ["--model", design]);
+        int[] kids = [];
+        // The one pre-forked child accepts; elsewhere the process itself (strace -p: its main thread).
+        int acceptor = design != "prefork" ? server.Pid
+                     : Wait.Until(() => (kids = server.Children()).Length == 1, 5000) ? kids[0] : 0;
+        Assert.That(acceptor, Is.Not.Zero, "the pre-forked child");
+        var said = new Regex($@"^(child \d+: )?accept error: {Regex.Escape(Texts[errno])} \({errno}\)"); // retried, or fatal
+        using (FailNextAccept(acceptor, errno))
+        {
+            // The pre-forked child is blocked in accept4 already: the attach interrupts it, and the
+            // restarted call is the one that fails, at once. A client connecting meanwhile could
+            // complete that accept first, leaving no call to fail before the test gives up.
+            if (design == "prefork") server.WaitForLog(said, 5000);
+            using var s = Loopback.Connect(server.Port);
+            string echo = "";
+            try { echo = TestSocket.Line(s, "still served"); }
+            catch (SocketException e) { Assert.Fail($"the client was not served ({e.SocketErrorCode}):\n{server.Log}"); }
+            Assert.That(echo, Is.EqualTo("still served\n"));
+            server.WaitForLog(said, 5000);
+            Assert.That(server.LogLines(), Does.Contain($"accept error: {Texts[errno]} ({errno}), retrying"), "retried, and said so");
+        }
+        Assert.That(server.HasExited, Is.False, server.Log);
+        if (design == "prefork") Assert.That(server.Children(), Is.EqualTo(new[] { acceptor }), "the same child, not a replacement:\n" + server.Log);
+        using var next = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(next, "next"), Is.EqualTo("next\n"));
+    }
+
+    private static readonly Dictionary<string, string> Texts = new()
+    {
+        ["EINTR"] = "Interrupted system call",
+        ["ECONNABORTED"] = "Software caused connection abort",
+        ["EPROTO"] = "Protocol error",
+    };
+
+    /// <summary>The other errors of the connection being accepted, which accept(2) says to treat like EAGAIN.</summary>
     [TestCase("ENETDOWN", "Network is down")]
-    [TestCase("EPROTO", "Protocol error")]
     [TestCase("ENOPROTOOPT", "Protocol not available")]
     [TestCase("EHOSTDOWN", "Host is down")]
     [TestCase("ENONET", "Machine is not on the network")]

@@ -66,6 +66,48 @@ public class ForkSafetyTests
         Assert.That(targets.Count(t => t.StartsWith("socket:")), Is.EqualTo(1), "only the connection, not the listener");
     }
 
+    /// <summary>
+    /// R3 as a user sees it: the child closed its copy of the listener. With the parent killed
+    /// outright (SIGKILL: nothing stops the children) while a child serves, the orphaned child
+    /// serves on, as a C server's does, and the port refuses new clients: nobody listens.
+    /// </summary>
+    [TestCase("fork")]
+    [TestCase("exec")]
+    public void WithTheParentKilledWhileAChildServesThePortRefusesNewClients(string mode)
+    {
+        using var server = ServerProcess.StartEcho(Modes.Args(mode));
+        using var s = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(s, "served"), Is.EqualTo("served\n"));
+        Assert.That(Wait.Until(() => server.Children().Length == 1, 5000), Is.True, "one child serves");
+        server.Signal(LibC.SIGKILL);
+        Assert.That(server.WaitForExit(5000), Is.Not.Null, "the parent is gone");
+        Assert.That(TestSocket.Line(s, "still served"), Is.EqualTo("still served\n"), "the orphaned child serves on");
+        var e = Assert.Throws<SocketException>(() => Loopback.Connect(server.Port).Dispose(), "nothing listens on the port");
+        Assert.That(e!.SocketErrorCode, Is.EqualTo(SocketError.ConnectionRefused));
+    }
+
+    /// <summary>
+    /// UNP 7.5's case for SO_REUSEADDR: the listening server is killed and started again on its
+    /// port while a child of the old one still serves. bind() succeeds only if that child holds
+    /// no listening socket on the port (a connected one is what SO_REUSEADDR allows).
+    /// </summary>
+    [Test]
+    public void AServerRestartsOnItsPortWhileAChildOfTheOldOneServes()
+    {
+        using var old = ServerProcess.StartEcho();
+        using var s = Loopback.Connect(old.Port);
+        Assert.That(TestSocket.Line(s, "served"), Is.EqualTo("served\n"));
+        Assert.That(Wait.Until(() => old.Children().Length == 1, 5000), Is.True, "one child serves");
+        old.Signal(LibC.SIGKILL);
+        Assert.That(old.WaitForExit(5000), Is.Not.Null, "the old parent is gone");
+
+        string log = Path.Combine(Path.GetTempPath(), $"unp-echosrv-{Guid.NewGuid():N}.log");
+        using var restarted = ServerProcess.StartExactly("echosrv", ["--port", old.Port.ToString(), "--log", log], log, logToStdout: false);
+        Assert.That(restarted.Port, Is.EqualTo(old.Port));
+        Assert.That(TestSocket.RoundTrip(restarted.Port, "new\n"u8.ToArray()), Is.EqualTo("new\n"u8.ToArray()), "the new server serves");
+        Assert.That(TestSocket.Line(s, "old"), Is.EqualTo("old\n"), "and the old child still serves its client");
+    }
+
     [Test]
     public void NoUnsafeCodeOutsideTheLibcBindings()
     {

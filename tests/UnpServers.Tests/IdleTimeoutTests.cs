@@ -2,10 +2,48 @@ using UnpServers.Child;
 
 namespace UnpServers.Tests;
 
-/// <summary>--idle-timeout covers a write blocked on a client that sends and never reads, and changes nothing at start-up.</summary>
+/// <summary>--idle-timeout: the idle read, a write blocked on a client that sends and never reads, and nothing changed at start-up.</summary>
 [TestFixture]
 public class IdleTimeoutTests
 {
+    /// <summary>
+    /// The idle read on its own, wherever str_echo serves a connection: a forked child, an
+    /// exec'd one, a pre-forked child, the iterative process, a thread (prefork-pass and the
+    /// pre-threaded designs call it the same way; the multiplexers keep deadlines of their own:
+    /// NonForkingDesignOptionTests). A client that connects and sends nothing is closed after
+    /// the time-out, and so is one that falls silent after a line.
+    /// </summary>
+    [TestCase("fork")]
+    [TestCase("exec")]
+    [TestCase("prefork")]
+    [TestCase("iterative")]
+    [TestCase("thread")]
+    public void AClientThatSendsNothingIsClosedAfterTheTimeout(string design)
+    {
+        string[] how = design switch
+        {
+            "exec" => ["--exec"],
+            "prefork" => ["--model", design, "--workers", "2"],
+            _ => ["--model", design],
+        };
+        using var server = ServerProcess.StartEcho(["--idle-timeout", "1", .. how]);
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        using var silent = Loopback.Connect(server.Port);
+        using var talker = Loopback.Connect(server.Port); // the iterative server serves it after the silent one
+        talker.Send("then silence\n"u8.ToArray());
+        Assert.That(TestSocket.ReadToEnd(silent), Is.Empty, "the silent client is closed");
+        Assert.That(sw.ElapsedMilliseconds, Is.InRange(700, 5000), "after about 1 s");
+        server.WaitForLog(new(@"^str_echo: idle for 1 s, closing$"), 5000);
+
+        Assert.That(TestSocket.ReadExactly(talker, 13), Is.EqualTo("then silence\n"u8.ToArray()));
+        Assert.That(TestSocket.ReadToEnd(talker), Is.Empty, "the client silent after a line is closed too");
+        Assert.That(Wait.Until(() => server.CountLog(new(@"^str_echo: idle for 1 s, closing$")) == 2, 5000), Is.True, server.Log);
+        if (design is "fork" or "exec")
+            Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated, exit status 0$")) == 2, 5000), Is.True, server.Log);
+        using var next = Loopback.Connect(server.Port);
+        Assert.That(TestSocket.Line(next, "served on"), Is.EqualTo("served on\n"));
+    }
+
     /// <summary>
     /// Issue 20, defect 1: the start-up rehearsal of a forking server used to serve with the live
     /// time-out on descriptor -1, which poll() ignores, so it slept the whole time-out before

@@ -194,11 +194,15 @@ public class NonForkingDesignOptionTests
     public void IdleTimeoutClosesAnIdleClientAndOneThatNeverReads(string design)
     {
         using var server = ServerProcess.StartEcho("--model", design, "--idle-timeout", "1");
+        var sw = Stopwatch.StartNew();
+        using var silent = Loopback.Connect(server.Port);
         using var idle = Loopback.Connect(server.Port);
         TestSocket.Line(idle, "then silence");
         using Socket hog = NonForkingDesignTests.NeverReader(server.Port);
+        Assert.That(TestSocket.ReadToEnd(silent), Is.Empty, "a client that sends nothing is closed");
+        Assert.That(sw.ElapsedMilliseconds, Is.InRange(700, 5000), "after about 1 s");
         Assert.That(TestSocket.ReadToEnd(idle), Is.Empty, "the idle client is closed");
-        server.WaitForLog(new("^str_echo: idle for 1 s, closing$"), 5000);
+        Assert.That(Wait.Until(() => server.CountLog(new("^str_echo: idle for 1 s, closing$")) == 2, 5000), Is.True, server.Log);
         server.WaitForLog(new("^str_echo: client has not read for 1 s, closing$"), 5000);
         using var c = Loopback.Connect(server.Port);
         Assert.That(TestSocket.Line(c, "served on"), Is.EqualTo("served on\n"));

@@ -2,9 +2,10 @@ namespace UnpServers.Tests;
 
 /// <summary>
 /// The soak (make stress) must be able to fail: a short run with a sabotage only a test
-/// uses. 'kill': children are also killed by an outsider that records nothing, so some
-/// connections are cut by no kill of the soak's. 'stop': one child of the quiet phase is
-/// stopped, a hang that the kills of the old soak would have hidden.
+/// uses, on one connection, done and seen done before its client sends, so that the run fails
+/// every time. 'kill': a child is killed by an outsider that records nothing, so a connection
+/// is cut by no kill of the soak's. 'stop': a child of the quiet phase is stopped, a hang that
+/// the kills of the old soak would have hidden.
 /// </summary>
 [TestFixture]
 public class StressTests

@@ -31,7 +31,7 @@ public sealed class Options : OptionsOnly, IProgramOptions
     [Option("quiet-connections", Default = 20_000, HelpText = "Then this many with no kills: each must echo whole within --io-timeout, or it is a hang.")]
     public int QuietConnections { get; set; }
 
-    [Option("sabotage", Default = "", HelpText = "Test only, to prove the verdict can fail: 'kill' (children are also killed by someone else, unrecorded) or 'stop' (one quiet-phase child is stopped: a hang).")]
+    [Option("sabotage", Default = "", HelpText = "Test only, to prove the verdict can fail: 'kill' (one child is killed by someone else, unrecorded) or 'stop' (one quiet-phase child is stopped: a hang).")]
     public string Sabotage { get; set; } = "";
 
     [Option("clients", Default = 16, HelpText = "Concurrent clients.")]

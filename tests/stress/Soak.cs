@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using UnpServers.Interop;
-using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 using UnpServers.Testing;
 
 namespace UnpServers.Stress;
@@ -47,21 +46,15 @@ public sealed class Soak(Options options, ServerProcess server)
         // The kill phase.
         var killer = new Thread(Killer) { IsBackground = true, Name = "killer" };
         killer.Start();
-        Thread? outsider = options.Sabotage == "kill" ? new Thread(Outsider) { IsBackground = true, Name = "outsider" } : null;
-        outsider?.Start();
         RunClients(_kill, options.Connections, deadline);
         _stopKiller = true;
         killer.Join();
-        outsider?.Join();
         double killSeconds = sw.Elapsed.TotalSeconds;
         WaitForNoChildren(5000);
 
         // The quiet phase: nothing is killed, so nothing may be cut, and nothing may be slow.
         var quietWatch = Stopwatch.StartNew();
-        Thread? stopper = options.Sabotage == "stop" ? new Thread(StopOneChild) { IsBackground = true, Name = "stopper" } : null;
-        stopper?.Start();
         RunClients(_quiet, options.QuietConnections, deadline);
-        stopper?.Join();
         double quietSeconds = quietWatch.Elapsed.TotalSeconds;
         double seconds = sw.Elapsed.TotalSeconds;
 
@@ -134,16 +127,24 @@ public sealed class Soak(Options options, ServerProcess server)
         var rnd = new Random(seed + (phase == _quiet ? 1000 : 0));
         byte[] payload = new byte[options.MaxPayload];
         byte[] echo = new byte[options.MaxPayload + 1];
-        while (Interlocked.Increment(ref _next) <= connections && Environment.TickCount64 < deadline)
+        long n;
+        while ((n = Interlocked.Increment(ref _next)) <= connections && Environment.TickCount64 < deadline)
         {
-            Connection(rnd, payload, echo, phase);
+            Connection(rnd, payload, echo, phase, sabotaged: n == 1 && phase == SabotagedPhase);
             long done = Interlocked.Increment(ref _done);
             if (done == 1000) Interlocked.Exchange(ref _rssAfter1000, ProcFs.RssKb(server.Pid));
         }
     }
 
+    /// <summary>
+    /// --sabotage, to prove the verdict can fail, every time: the first connection of the
+    /// kill phase ('kill') has its child killed by someone else, who records nothing, and the
+    /// first of the quiet phase ('stop') has its child stopped, a hang.
+    /// </summary>
+    private Phase? SabotagedPhase => options.Sabotage switch { "kill" => _kill, "stop" => _quiet, _ => null };
+
     /// <summary>One connection: a random payload out, the same bytes back, then EOF.</summary>
-    private void Connection(Random rnd, byte[] payload, byte[] echo, Phase phase)
+    private void Connection(Random rnd, byte[] payload, byte[] echo, Phase phase, bool sabotaged = false)
     {
         int len = rnd.Next(1, payload.Length + 1);
         rnd.NextBytes(payload.AsSpan(0, len));
@@ -162,8 +163,10 @@ public sealed class Soak(Options options, ServerProcess server)
             Interlocked.Increment(ref phase.ConnectFailures);
             return;
         }
-        // Known to the killer from here on: it kills only children whose connection it can find.
         int port = ((IPEndPoint)s.LocalEndPoint!).Port;
+        // Before the killer knows the connection, so that it cannot claim the sabotaged child.
+        int sabotagedChild = sabotaged ? Sabotage(port) : -1;
+        // Known to the killer from here on: it kills only children whose connection it can find.
         var conn = new Conn();
         _live[port] = conn;
         try
@@ -195,6 +198,11 @@ public sealed class Soak(Options options, ServerProcess server)
         finally
         {
             _live.TryRemove(port, out _); // before the socket closes: the port stays ours until then
+            if (sabotagedChild >= 0)
+            {
+                LibC.pidfd_send_signal(sabotagedChild, LibC.SIGKILL); // a stopped child: its hang was seen
+                LibC.close(sabotagedChild);
+            }
         }
     }
 
@@ -252,7 +260,7 @@ public sealed class Soak(Options options, ServerProcess server)
                     Thread.Sleep(1);
                     continue;
                 }
-                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL, mark: true);
+                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL);
             }
             if (!killed) continue;
             if (term) Interlocked.Increment(ref _termKills);
@@ -263,11 +271,10 @@ public sealed class Soak(Options options, ServerProcess server)
 
     /// <summary>
     /// Kills pid if it is the server's child serving a connection of ours, marking that
-    /// connection first (unless mark is false: the outsider of --sabotage kill). Through a
-    /// pidfd: the child's connection is read with pidfd_getfd + getpeername, and the signal
-    /// cannot reach a later process that reused the pid.
+    /// connection first. Through a pidfd: the child's connection is read with pidfd_getfd +
+    /// getpeername, and the signal cannot reach a later process that reused the pid.
     /// </summary>
-    private bool KillAttributed(int pid, int sig, bool mark)
+    private bool KillAttributed(int pid, int sig)
     {
         int pidfd = LibC.pidfd_open(pid, 0);
         if (pidfd < 0) return false;
@@ -283,11 +290,11 @@ public sealed class Soak(Options options, ServerProcess server)
             bool sent = false;
             try
             {
-                int port = PeerPort(pid, pidfd);
+                int port = ChildSocket.PeerPort(pid, pidfd);
                 if (port <= 0 || !_live.TryGetValue(port, out Conn? conn)) return false;
-                if (mark) conn.Killed = true;
+                conn.Killed = true;
                 sent = LibC.pidfd_send_signal(pidfd, sig) == 0;
-                if (!sent && mark) conn.Killed = false; // it was reaped first: it cut nothing
+                if (!sent) conn.Killed = false; // it was reaped first: it cut nothing
                 return sent;
             }
             finally
@@ -319,60 +326,38 @@ public sealed class Soak(Options options, ServerProcess server)
         }
     }
 
-    /// <summary>The peer port of the child's connected socket (the client's local port); 0 if it has none.</summary>
-    private static int PeerPort(int pid, int pidfd)
+    /// <summary>
+    /// --sabotage: before the client at port sends anything, the child serving it is killed
+    /// (kill: SIGKILL, unrecorded) or stopped (stop: SIGSTOP), and is seen dead or stopped, so
+    /// that its connection is certainly cut or hung. Returns a pidfd of that child (the caller
+    /// kills it once the connection is over), or -1 if none was found within 5 s: the run then
+    /// passes, which the test of the sabotage reports.
+    /// </summary>
+    private int Sabotage(int port)
     {
-        string[] fds;
-        try { fds = Directory.GetFileSystemEntries($"/proc/{pid}/fd"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return 0; }
-        foreach (string path in fds)
-        {
-            string? target;
-            try { target = new FileInfo(path).LinkTarget; }
-            catch (IOException) { continue; }
-            if (target == null || !target.StartsWith("socket:") || !int.TryParse(Path.GetFileName(path), out int fd)) continue;
-            int mine = LibC.pidfd_getfd(pidfd, fd, 0);
-            if (mine < 0) continue;
-            sockaddr_storage peer = default;
-            uint len = 128;
-            int rc = LibC.getpeername(mine, ref peer, ref len);
-            LibC.close(mine);
-            // Only a TCP peer: a prefork-pass child also holds its Unix-domain channel to the parent.
-            if (rc == 0 && Unp.Addresses.IsInet(ref peer)) return Unp.Addresses.Port(ref peer);
-        }
-        return 0;
-    }
-
-    /// <summary>--sabotage kill: someone else kills children too, and says nothing. The verdict must see the cuts.</summary>
-    private void Outsider()
-    {
-        var rnd = new Random(7);
-        while (!_stopKiller)
-        {
-            Thread.Sleep(5);
-            int[] kids = server.Children().Where(k => ProcFs.State(k) is not ('Z' or '?')).ToArray();
-            if (kids.Length > 0 && KillAttributed(kids[rnd.Next(kids.Length)], LibC.SIGKILL, mark: false))
-                Interlocked.Increment(ref _unmarkedKills);
-        }
-    }
-
-    /// <summary>--sabotage stop: one child of the quiet phase hangs (SIGSTOP). The verdict must see the hang.</summary>
-    private void StopOneChild()
-    {
-        long deadline = Environment.TickCount64 + 10000;
+        bool kill = options.Sabotage == "kill";
+        long deadline = Environment.TickCount64 + 5000;
         while (Environment.TickCount64 < deadline)
         {
-            foreach (int pid in server.Children().Where(k => ProcFs.State(k) is 'R' or 'S'))
+            foreach (int pid in server.Children())
             {
                 int pidfd = LibC.pidfd_open(pid, 0);
                 if (pidfd < 0) continue;
-                bool stopped = ProcFs.ParentOf(pid) == server.Pid && PeerPort(pid, pidfd) > 0
-                               && LibC.pidfd_send_signal(pidfd, LibC.SIGSTOP) == 0;
+                if (ProcFs.ParentOf(pid) == server.Pid && ChildSocket.PeerPort(pid, pidfd) == port
+                    && LibC.pidfd_send_signal(pidfd, kill ? LibC.SIGKILL : LibC.SIGSTOP) == 0)
+                {
+                    if (Wait.Until(() => ProcFs.State(pid) is var st && (kill ? st is 'Z' or '?' : st == 'T'), 5000, 1))
+                    {
+                        if (kill) Interlocked.Increment(ref _unmarkedKills);
+                        return pidfd;
+                    }
+                }
                 LibC.close(pidfd);
-                if (stopped) return; // killed (SIGKILL ends a stopped process) when the server is disposed
             }
             Thread.Sleep(1);
         }
+        Console.Error.WriteLine($"unp-stress: --sabotage {options.Sabotage}: no child was found serving port {port}");
+        return -1;
     }
 
     private void Progress(Stopwatch sw)
