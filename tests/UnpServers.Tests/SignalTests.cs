@@ -5,13 +5,15 @@ namespace UnpServers.Tests;
 public class SignalTests
 {
     // Test cases, not attributes: Tmds.LibC's signal numbers are properties, not constants.
-    // The runtime has a handler for SIGABRT (and SIGQUIT, once System.Native handles signals):
-    // one left in the child would act for the parent.
+    // Signals the runtime has a handler for in the parent: SIGSEGV and SIGFPE (Native AOT's, for
+    // null references and stack overflow), SIGABRT and SIGQUIT (the JIT runtime's). A handler left
+    // in the child would act for a runtime the child does not have.
     private static readonly object[] Kills =
     [
         new object[] { "fork", LibC.SIGTERM, "SIGTERM" }, new object[] { "fork", LibC.SIGKILL, "SIGKILL" },
         new object[] { "fork", LibC.SIGINT, "SIGINT" }, new object[] { "fork", LibC.SIGHUP, "SIGHUP" },
         new object[] { "fork", LibC.SIGQUIT, "SIGQUIT" }, new object[] { "fork", LibC.SIGABRT, "SIGABRT" },
+        new object[] { "fork", LibC.SIGSEGV, "SIGSEGV" }, new object[] { "fork", LibC.SIGFPE, "SIGFPE" },
         new object[] { "exec", LibC.SIGTERM, "SIGTERM" }, new object[] { "exec", LibC.SIGKILL, "SIGKILL" },
     ];
 
@@ -19,7 +21,7 @@ public class SignalTests
     public void KillingAChildEndsThatChildOnly(string mode, int sig, string name)
     {
         using var server = ServerProcess.StartEcho(Modes.Args(mode));
-        // SIGQUIT and SIGABRT dump core by default: none, here (core_pattern may write it to the working directory).
+        // SIGQUIT, SIGABRT, SIGSEGV and SIGFPE dump core by default: none, here (core_pattern may write it to the working directory).
         var nocore = Run.Command("prlimit", ["--pid", server.Pid.ToString(), "--core=0"]);
         Assert.That(nocore.ExitCode, Is.Zero, nocore.StdErr);
         using var victim = Loopback.Connect(server.Port);
