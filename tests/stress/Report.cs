@@ -6,6 +6,8 @@ public sealed class Report
     public long Requested, QuietRequested, Completed, TermKills, KillKills, UnmarkedKills;
     public Phase Kill = new(), Quiet = new();
     public int Clients, KillEveryMs, KilledLogged, Crashed, Hung, Zombies, FdStart, FdEnd, IoTimeoutSeconds;
+    /// <summary>The server's log lines behind a crash or an error, printed with the report.</summary>
+    public string[] Evidence = [];
     public double Seconds, KillSeconds, QuietSeconds;
     public long RssStartKb, RssAfter1000Kb, RssEndKb;
     public bool ParentAlive;
@@ -55,6 +57,7 @@ public sealed class Report
         w.WriteLine($"  hung connections:    {Hangs}  (slower than {IoTimeoutSeconds} s, either phase)");
         w.WriteLine($"  hung children:       {Hung}");
         w.WriteLine($"  crashed children:    {Crashed}  (a signal other than our TERM/KILL, or a non-zero exit)");
+        foreach (string line in Evidence) w.WriteLine($"    server log:        {line}");
         w.WriteLine($"  zombies left:        {Zombies}");
         w.WriteLine($"  parent descriptors:  start {FdStart}, end {FdEnd}");
         w.WriteLine($"  parent RSS:          start {RssStartKb / 1024.0:F1} MB, after 1,000 connections {RssAfter1000Kb / 1024.0:F1} MB, end {RssEndKb / 1024.0:F1} MB ({RssGrowth:+0.0%;-0.0%;0.0%})");

@@ -70,9 +70,12 @@ public sealed class Soak(Options options, ServerProcess server)
 
         // Children that died other than by our kills, or exited with a failure status.
         var log = server.LogLines();
-        int crashed = log.Count(l => l.StartsWith("child ") && l.Contains(" terminated by signal ")
-                                     && !l.EndsWith("(SIGTERM)") && !l.EndsWith("(SIGKILL)"))
-                      + log.Count(l => l.StartsWith("child ") && l.Contains(" terminated, exit status ") && !l.EndsWith(" exit status 0"));
+        string[] crashes = log.Where(l => l.StartsWith("child ")
+                                          && (l.Contains(" terminated by signal ") && !l.EndsWith("(SIGTERM)") && !l.EndsWith("(SIGKILL)")
+                                              || l.Contains(" terminated, exit status ") && !l.EndsWith(" exit status 0"))).ToArray();
+        int crashed = crashes.Length;
+        // What a failing run must show: the crashes, and the server's error lines (the log is deleted with the server).
+        string[] evidence = [.. crashes.Take(10), .. log.Where(l => l.Contains("error")).Take(10)];
         int killedLogged = log.Count(l => l.StartsWith("child ") && (l.EndsWith("(SIGTERM)") || l.EndsWith("(SIGKILL)")));
 
         var stop = server.Stop(5000);
@@ -94,6 +97,7 @@ public sealed class Soak(Options options, ServerProcess server)
             UnmarkedKills = _unmarkedKills,
             KilledLogged = killedLogged,
             Crashed = crashed,
+            Evidence = evidence,
             Hung = hung,
             Zombies = zombies,
             FdStart = fdStart,
