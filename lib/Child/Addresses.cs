@@ -13,7 +13,7 @@ public static class Addresses
     private static Span<byte> WritableBytes(ref sockaddr_storage ss) => MemoryMarshal.AsBytes(MemoryMarshal.CreateSpan(ref ss, 1));
 
     /// <summary>An IPv4 or IPv6 address (AF_INET, AF_INET6).</summary>
-    public static bool IsInet(ref sockaddr_storage ss) => ss.ss_family == LibC.AF_INET || ss.ss_family == LibC.AF_INET6;
+    public static bool IsInet(ref sockaddr_storage ss) => ss.ss_family == AF_INET || ss.ss_family == AF_INET6;
 
     /// <summary>sin_port / sin6_port, in host order.</summary>
     public static int Port(ref sockaddr_storage ss) => BinaryPrimitives.ReadUInt16BigEndian(Bytes(ref ss)[2..4]);
@@ -27,11 +27,11 @@ public static class Addresses
     {
         ReadOnlySpan<byte> b = Bytes(ref ss);
         int family = ss.ss_family;
-        if (family == LibC.AF_INET) return LibC.inet_ntop(LibC.AF_INET, b.Slice(4, 4), dst); // sin_addr
-        if (family != LibC.AF_INET6) return -1;
+        if (family == AF_INET) return LibC.inet_ntop(AF_INET, b.Slice(4, 4), dst); // sin_addr
+        if (family != AF_INET6) return -1;
         ReadOnlySpan<byte> a6 = b.Slice(8, 16);                                                // sin6_addr
-        if (IsV4Mapped(a6)) return LibC.inet_ntop(LibC.AF_INET, a6[12..], dst);
-        return LibC.inet_ntop(LibC.AF_INET6, a6, dst);
+        if (IsV4Mapped(a6)) return LibC.inet_ntop(AF_INET, a6[12..], dst);
+        return LibC.inet_ntop(AF_INET6, a6, dst);
     }
 
     private static bool IsV4Mapped(ReadOnlySpan<byte> a6)
@@ -41,14 +41,14 @@ public static class Addresses
     public static sockaddr_storage In6Any(int port, out uint len)
     {
         len = 28; // sizeof(struct sockaddr_in6)
-        return Any(LibC.AF_INET6, port);
+        return Any(AF_INET6, port);
     }
 
     /// <summary>The IPv4 wildcard address 0.0.0.0 with a port.</summary>
     public static sockaddr_storage InAny(int port, out uint len)
     {
         len = 16; // sizeof(struct sockaddr_in)
-        return Any(LibC.AF_INET, port);
+        return Any(AF_INET, port);
     }
 
     /// <summary>The wildcard address of family, all zeros but the family and the port (sin_port and sin6_port are both at offset 2).</summary>

@@ -28,10 +28,10 @@ public static partial class ChildMain
         for (;;)
         {
             uint clilen = 128;
-            connfd = LibC.accept4(listenfd, ref cliaddr, ref clilen, LibC.SOCK_CLOEXEC);
+            connfd = LibC.accept4(listenfd, ref cliaddr, ref clilen, SOCK_CLOEXEC);
             if (connfd >= 0) break;
             acceptErr = Errno.Last;
-            if (acceptErr != LibC.EINTR && !Accept.Retryable(acceptErr)) break;
+            if (acceptErr != EINTR && !Accept.Retryable(acceptErr)) break;
             Accept.LogRetry(acceptErr); // UNP 5.9, 5.11: that connection failed, not the server
         }
         if ((err = loop.Lock.Release()) != 0) return Failed("my_lock_release error: "u8, err);

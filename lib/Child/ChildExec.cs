@@ -31,8 +31,8 @@ public static partial class ChildMain
         // Started with stdio closed, either descriptor may itself be 0, 1 or 2: move it above 2
         // first (close-on-exec: a copy left over goes away), so that no dup2 below overwrites
         // the other before it is copied.
-        if (connfd <= 2) connfd = LibC.fcntl(connfd, LibC.F_DUPFD_CLOEXEC, 3);
-        if (logfd is 0 or 1) logfd = LibC.fcntl(logfd, LibC.F_DUPFD_CLOEXEC, 3);
+        if (connfd <= 2) connfd = LibC.fcntl(connfd, F_DUPFD_CLOEXEC, 3);
+        if (logfd is 0 or 1) logfd = LibC.fcntl(logfd, F_DUPFD_CLOEXEC, 3);
         LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0, 1 and 2: they survive execve
         LibC.dup2(connfd, 1);
         if (logfd > 2) LibC.dup2(logfd, 2);

@@ -70,7 +70,7 @@ public static partial class ChildMain
     /// </summary>
     private static void DieWithParent(int parent)
     {
-        LibC.prctl(LibC.PR_SET_PDEATHSIG, (nuint)LibC.SIGTERM, 0, 0, 0);
+        LibC.prctl(LibC.PR_SET_PDEATHSIG, (nuint)SIGTERM, 0, 0, 0);
         if (LibC.getppid() != parent) LibC._exit(0);
     }
 }

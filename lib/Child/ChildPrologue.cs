@@ -34,11 +34,11 @@ public static partial class ChildMain
     /// <summary>R3: fork() with every signal blocked, so that no handler runs in the child before the reset.</summary>
     private static int Fork()
     {
-        LibC.sigprocmask(LibC.SIG_SETMASK, s_allSignals, out sigset_t parentMask);
+        LibC.sigprocmask(SIG_SETMASK, s_allSignals, out sigset_t parentMask);
         int pid = LibC.fork();
         if (pid == 0) return 0; // the child unblocks in Prologue, after the reset
         int err = Errno.Last;
-        LibC.sigprocmask(LibC.SIG_SETMASK, parentMask);
+        LibC.sigprocmask(SIG_SETMASK, parentMask);
         Marshal.SetLastPInvokeError(err);
         return pid;
     }
@@ -52,7 +52,7 @@ public static partial class ChildMain
     {
         // The runtime's handlers talk to threads the child does not have: back to SIG_DFL.
         for (int i = 0; i < s_runtimeHandlers.Length; i++) Signals.Signal(s_runtimeHandlers[i], LibC.SIG_DFL);
-        Signals.Signal(LibC.SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
+        Signals.Signal(SIGPIPE, s_sigpipeDefault ? LibC.SIG_DFL : LibC.SIG_IGN);
 
         // The three in order (by hand: every function a child calls is code pages it faults in).
         if (keep1 > keep2) (keep1, keep2) = (keep2, keep1);
@@ -66,7 +66,7 @@ public static partial class ChildMain
 
         // Now that the handlers are the defaults, the mask the server was started with:
         // TERM, INT, KILL end this child only.
-        LibC.sigprocmask(LibC.SIG_SETMASK, s_childMask);
+        LibC.sigprocmask(SIG_SETMASK, s_childMask);
     }
 
     /// <summary>Closes next .. keep-1 and returns the descriptor after keep; keep below next (none, stdio, twice) changes nothing.</summary>
@@ -85,9 +85,9 @@ public static partial class ChildMain
     private static int[] RuntimeHandlers()
     {
         var handled = new List<int>();
-        for (int sig = 1; sig < LibC.NSIG; sig++)
+        for (int sig = 1; sig < NSIG; sig++)
         {
-            if (sig == LibC.SIGKILL || sig == LibC.SIGSTOP) continue;
+            if (sig == SIGKILL || sig == SIGSTOP) continue;
             if (LibC.sigaction(sig, out sigaction_t current) < 0) continue; // 32, 33: reserved by glibc
             if (current.sa_handler != LibC.SIG_DFL && current.sa_handler != LibC.SIG_IGN) handled.Add(sig);
         }

@@ -27,11 +27,11 @@ public static partial class ChildMain
         nint n = FdPassing.ReadFd(channel, c, out int connfd);
         if (n == 0) return 0;
         if (n < 0) return Failed("read_fd error: "u8, Errno.Last);
-        if (connfd < 0) return Failed("read_fd error: "u8, LibC.EBADF); // a byte without a descriptor: not our parent's protocol
+        if (connfd < 0) return Failed("read_fd error: "u8, EBADF); // a byte without a descriptor: not our parent's protocol
         loop.Meter.Increment(slot);
         service.Serve(connfd, connfd);
         LibC.close(connfd);
-        while (LibC.write(channel, c) < 0 && Errno.Last == LibC.EINTR) { }
+        while (LibC.write(channel, c) < 0 && Errno.Last == EINTR) { }
         return GoOn;
     }
 }

@@ -9,7 +9,7 @@ namespace UnpServers.Unp;
 public static class Errno
 {
     /// <summary>errno of the last libc call on this thread (Tmds.LibC's errno).</summary>
-    public static int Last => LibC.errno;
+    public static int Last => errno;
 
     /// <summary>Errno values are below this (Linux: EHWPOISON is 133).</summary>
     private const int TableSize = 134;

@@ -10,11 +10,11 @@ public static class FdPassing
     /// <summary>write_fd: sends data and a copy of sendfd; the byte count, or -1 with errno.</summary>
     public static nint WriteFd(int fd, ReadOnlySpan<byte> data, int sendfd)
     {
-        cmsghdr_fd control = new() { cmsg_len = CmsgLen, cmsg_level = LibC.SOL_SOCKET, cmsg_type = LibC.SCM_RIGHTS, fd = sendfd };
+        cmsghdr_fd control = new() { cmsg_len = CmsgLen, cmsg_level = SOL_SOCKET, cmsg_type = SCM_RIGHTS, fd = sendfd };
         for (;;)
         {
-            nint n = LibC.sendmsg(fd, data, ref control, LibC.MSG_NOSIGNAL);
-            if (n >= 0 || Errno.Last != LibC.EINTR) return n;
+            nint n = LibC.sendmsg(fd, data, ref control, MSG_NOSIGNAL);
+            if (n >= 0 || Errno.Last != EINTR) return n;
         }
     }
 
@@ -28,9 +28,9 @@ public static class FdPassing
         cmsghdr_fd control = default;
         nint n;
         nuint controllen;
-        while ((n = LibC.recvmsg(fd, data, ref control, out controllen, LibC.MSG_CMSG_CLOEXEC)) < 0 && Errno.Last == LibC.EINTR) { }
+        while ((n = LibC.recvmsg(fd, data, ref control, out controllen, MSG_CMSG_CLOEXEC)) < 0 && Errno.Last == EINTR) { }
         if (n > 0 && controllen >= CmsgLen && control.cmsg_len == CmsgLen
-            && control.cmsg_level == LibC.SOL_SOCKET && control.cmsg_type == LibC.SCM_RIGHTS)
+            && control.cmsg_level == SOL_SOCKET && control.cmsg_type == SCM_RIGHTS)
             recvfd = control.fd;
         return n;
     }

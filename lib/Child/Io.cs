@@ -17,7 +17,7 @@ public static class Io
             nint n = LibC.write(fd, buf[(buf.Length - left)..]);
             if (n <= 0)
             {
-                if (n < 0 && Errno.Last == LibC.EINTR) continue; // UNP 5.9: call write() again
+                if (n < 0 && Errno.Last == EINTR) continue; // UNP 5.9: call write() again
                 return -1;
             }
             left -= (int)n;
@@ -47,21 +47,21 @@ public static class Io
         int done = 0;
         while (done < buf.Length)
         {
-            int ready = Wait(fd, LibC.POLLOUT, timeoutMs, watch);
+            int ready = Wait(fd, POLLOUT, timeoutMs, watch);
             if (ready < 0) return ready; // -1 with errno, or Stopped
             if (ready == 0) return TimedOut;
             // POLLOUT, or POLLERR/POLLHUP, which the write reports as its error.
             ReadOnlySpan<byte> rest = buf[done..];
-            nint n = socket ? LibC.send(fd, rest, LibC.MSG_DONTWAIT) : LibC.write(fd, rest[..Math.Min(rest.Length, PipeBuf)]);
+            nint n = socket ? LibC.send(fd, rest, MSG_DONTWAIT) : LibC.write(fd, rest[..Math.Min(rest.Length, PipeBuf)]);
             if (n < 0)
             {
                 int err = Errno.Last;
-                if (socket && err == LibC.ENOTSOCK)
+                if (socket && err == ENOTSOCK)
                 {
                     socket = false;
                     continue;
                 }
-                if (err == LibC.EINTR || err == LibC.EAGAIN) continue;
+                if (err == EINTR || err == EAGAIN) continue;
                 return -1;
             }
             done += (int)n;
@@ -75,7 +75,7 @@ public static class Io
         for (;;)
         {
             nint n = LibC.read(fd, buf);
-            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            if (n < 0 && Errno.Last == EINTR) continue;
             return n;
         }
     }
@@ -84,10 +84,10 @@ public static class Io
     /// Waits until fd is readable, for at most timeoutMs (-1: no limit), handling the watch if
     /// any: 1 ready (data, EOF or error), 0 timed out, -1 error, or Stopped.
     /// </summary>
-    public static int WaitReadable(int fd, int timeoutMs, ServingWatch? watch = null) => Wait(fd, LibC.POLLIN, timeoutMs, watch);
+    public static int WaitReadable(int fd, int timeoutMs, ServingWatch? watch = null) => Wait(fd, POLLIN, timeoutMs, watch);
 
     /// <summary>Waits until fd is writable (a connect in progress has ended), for at most timeoutMs (-1: no limit): 1, 0 timed out, -1 error.</summary>
-    public static int WaitWritable(int fd, int timeoutMs) => Wait(fd, LibC.POLLOUT, timeoutMs, null);
+    public static int WaitWritable(int fd, int timeoutMs) => Wait(fd, POLLOUT, timeoutMs, null);
 
     /// <summary>Sleeps ms milliseconds, handling the watch if any: 0, or Stopped.</summary>
     public static int Pause(int ms, ServingWatch? watch = null) => Wait(-1, 0, ms, watch) == Stopped ? Stopped : 0; // poll() skips descriptor -1
@@ -107,10 +107,10 @@ public static class Io
             p[0].events = events;
             p[0].revents = 0;
             p[1].fd = watch != null ? watch.Fd : -1;
-            p[1].events = LibC.POLLIN;
+            p[1].events = POLLIN;
             p[1].revents = 0;
             int n = LibC.poll(p, 2, timeoutMs);
-            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            if (n < 0 && Errno.Last == EINTR) continue;
             if (n <= 0) return n;
             if (p[1].revents != 0)
             {

@@ -22,21 +22,21 @@ public static class Keepalive
     /// </summary>
     public static int Set(int fd, int idleSeconds, out int failedOption)
     {
-        failedOption = LibC.SO_KEEPALIVE;
-        if (LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, 1) < 0) return -1;
-        failedOption = LibC.TCP_KEEPIDLE;
-        if (LibC.setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, idleSeconds) < 0) return -1;
-        failedOption = LibC.TCP_KEEPINTVL;
-        if (LibC.setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, IntervalSeconds(idleSeconds)) < 0) return -1;
-        failedOption = LibC.TCP_KEEPCNT;
-        if (LibC.setsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPCNT, Probes) < 0) return -1;
+        failedOption = SO_KEEPALIVE;
+        if (LibC.setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, 1) < 0) return -1;
+        failedOption = TCP_KEEPIDLE;
+        if (LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, idleSeconds) < 0) return -1;
+        failedOption = TCP_KEEPINTVL;
+        if (LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, IntervalSeconds(idleSeconds)) < 0) return -1;
+        failedOption = TCP_KEEPCNT;
+        if (LibC.setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, Probes) < 0) return -1;
         return 0;
     }
 
     /// <summary>The option's C name, as a log line gives it.</summary>
     public static ReadOnlySpan<byte> OptionName(int option)
-        => option == LibC.TCP_KEEPIDLE ? "TCP_KEEPIDLE"u8
-         : option == LibC.TCP_KEEPINTVL ? "TCP_KEEPINTVL"u8
-         : option == LibC.TCP_KEEPCNT ? "TCP_KEEPCNT"u8
+        => option == TCP_KEEPIDLE ? "TCP_KEEPIDLE"u8
+         : option == TCP_KEEPINTVL ? "TCP_KEEPINTVL"u8
+         : option == TCP_KEEPCNT ? "TCP_KEEPCNT"u8
          : "SO_KEEPALIVE"u8;
 }

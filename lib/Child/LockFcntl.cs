@@ -10,8 +10,8 @@ public sealed class LockFcntl : AcceptLock
 {
     private readonly int _fd;
     // Prepared in the parent: the child only passes them to fcntl (R4).
-    private flock _lock = new() { l_type = LibC.F_WRLCK, l_whence = (short)LibC.SEEK_SET };
-    private flock _unlock = new() { l_type = LibC.F_UNLCK, l_whence = (short)LibC.SEEK_SET };
+    private flock _lock = new() { l_type = (short)F_WRLCK, l_whence = (short)SEEK_SET };
+    private flock _unlock = new() { l_type = (short)F_UNLCK, l_whence = (short)SEEK_SET };
 
     private LockFcntl(int fd) => _fd = fd;
 
@@ -30,19 +30,19 @@ public sealed class LockFcntl : AcceptLock
         int fd = LibC.mkstemp(path);
         if (fd < 0) return null;
         LibC.unlink(path);
-        LibC.fcntl(fd, LibC.F_SETFD, LibC.FD_CLOEXEC); // the children inherit it by fork, not an exec'd program
+        LibC.fcntl(fd, F_SETFD, FD_CLOEXEC); // the children inherit it by fork, not an exec'd program
         return new LockFcntl(fd);
     }
 
     public override int Wait()
     {
-        while (LibC.fcntl(_fd, LibC.F_SETLKW, ref _lock) < 0)
+        while (LibC.fcntl(_fd, F_SETLKW, ref _lock) < 0)
         {
             int err = Errno.Last;
-            if (err != LibC.EINTR) return err; // UNP 5.9: an interrupted wait is restarted
+            if (err != EINTR) return err; // UNP 5.9: an interrupted wait is restarted
         }
         return 0;
     }
 
-    public override int Release() => LibC.fcntl(_fd, LibC.F_SETLKW, ref _unlock) < 0 ? Errno.Last : 0;
+    public override int Release() => LibC.fcntl(_fd, F_SETLKW, ref _unlock) < 0 ? Errno.Last : 0;
 }

@@ -22,8 +22,8 @@ public sealed class LockPthread : AcceptLock
     public static LockPthread? Init(out string failed)
     {
         failed = "mmap";
-        nint p = LibC.mmap(0, LibC.PTHREAD_MUTEX_SIZE + LibC.PTHREAD_MUTEXATTR_SIZE, LibC.PROT_READ | LibC.PROT_WRITE,
-                           LibC.MAP_SHARED | LibC.MAP_ANONYMOUS, -1, 0);
+        nint p = LibC.mmap(0, LibC.PTHREAD_MUTEX_SIZE + LibC.PTHREAD_MUTEXATTR_SIZE, PROT_READ | PROT_WRITE,
+                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (p == LibC.MAP_FAILED) return null;
         nint attr = p + LibC.PTHREAD_MUTEX_SIZE;
         // The pthread calls return their error instead of setting errno.
@@ -46,7 +46,7 @@ public sealed class LockPthread : AcceptLock
         int rc = LibC.pthread_mutex_lock(_mutex);
         // The holder died (killed in accept()): the mutex is ours now, but marked
         // inconsistent. Nothing it guards can be half-updated, so make it usable again.
-        if (rc == LibC.EOWNERDEAD) rc = LibC.pthread_mutex_consistent(_mutex);
+        if (rc == EOWNERDEAD) rc = LibC.pthread_mutex_consistent(_mutex);
         return rc;
     }
 

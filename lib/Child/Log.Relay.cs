@@ -25,12 +25,12 @@ public static partial class Log
     public static bool StartRelay()
     {
         if (FileFd < 0 || s_relayRead >= 0) return true;
-        if (LibC.pipe2(out int r, out int w, LibC.O_CLOEXEC) < 0) return false;
-        LibC.fcntl(r, LibC.F_SETFL, LibC.O_NONBLOCK);
+        if (LibC.pipe2(out int r, out int w, O_CLOEXEC) < 0) return false;
+        LibC.fcntl(r, F_SETFL, O_NONBLOCK);
         // Room for a burst of lines while the parent is busy (1 MiB is pipe-max-size's default);
         // a buffer as large as the pipe reads everything in it, whole lines only.
-        LibC.fcntl(w, LibC.F_SETPIPE_SZ, 1 << 20);
-        int size = LibC.fcntl(w, LibC.F_GETPIPE_SZ, 0);
+        LibC.fcntl(w, F_SETPIPE_SZ, 1 << 20);
+        int size = LibC.fcntl(w, F_GETPIPE_SZ, 0);
         s_relayBuffer = new byte[size > 0 ? size : 65536];
         (s_relayRead, s_relayWrite) = (r, w);
         return true;
@@ -57,7 +57,7 @@ public static partial class Log
         for (;;)
         {
             nint n = LibC.read(s_relayRead, s_relayBuffer);
-            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            if (n < 0 && Errno.Last == EINTR) continue;
             if (n <= 0) return; // EAGAIN: empty
             ReadOnlySpan<byte> lines = s_relayBuffer.AsSpan(0, (int)n);
             WriteLines(FileFd, lines, lines.Count((byte)'\n'));

@@ -73,8 +73,8 @@ public static partial class Log
                 done += (int)n; // a short write: on a disk that just filled, the rest fails with ENOSPC
                 continue;
             }
-            int err = n < 0 ? Errno.Last : LibC.ENOSPC;
-            if (err == LibC.EINTR) continue; // UNP 5.9
+            int err = n < 0 ? Errno.Last : ENOSPC;
+            if (err == EINTR) continue; // UNP 5.9
             if (done > 0) TakeBack(fd, done);
             Lost(fd, err, lines);
             return;
@@ -88,11 +88,11 @@ public static partial class Log
     /// </summary>
     private static void TakeBack(int fd, int written)
     {
-        long end = LibC.lseek(fd, 0, LibC.SEEK_CUR); // after an O_APPEND write: the end of our part
+        long end = LibC.lseek(fd, 0, SEEK_CUR); // after an O_APPEND write: the end of our part
         if (end < written) return;                    // ESPIPE: not a file
-        if (LibC.lseek(fd, 0, LibC.SEEK_END) != end) return;
+        if (LibC.lseek(fd, 0, SEEK_END) != end) return;
         if (LibC.ftruncate(fd, end - written) == 0)
-            LibC.lseek(fd, end - written, LibC.SEEK_SET); // without O_APPEND (stdout > file), the next line starts there, not after a hole
+            LibC.lseek(fd, end - written, SEEK_SET); // without O_APPEND (stdout > file), the next line starts there, not after a hole
     }
 
     private static void Lost(int fd, int err, int lines)
@@ -131,14 +131,14 @@ public static partial class Log
         int fd = OpenAppend(s_path);
         if (fd < 0) return Errno.Last;
         LibC.dup2(fd, FileFd);
-        LibC.fcntl(FileFd, LibC.F_SETFD, LibC.FD_CLOEXEC); // dup2 cleared it on the copy
+        LibC.fcntl(FileFd, F_SETFD, FD_CLOEXEC); // dup2 cleared it on the copy
         LibC.close(fd);
         return 0;
     }
 
     /// <param name="path">NUL-terminated.</param>
     public static int OpenAppend(ReadOnlySpan<byte> path)
-        => LibC.open(path, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_APPEND | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
+        => LibC.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0x1a4 /* 0644 */);
 
     /// <summary>Logs "what: strerror (ENAME)" as an error and returns 1, the failing exit status.</summary>
     public static int ErrorAndFail(string what, int errnum)

@@ -18,8 +18,8 @@ public sealed class Meter
     [BeforeFork]
     public static Meter? Create(int count)
     {
-        nint p = LibC.mmap(0, (nuint)(count * sizeof(long)), LibC.PROT_READ | LibC.PROT_WRITE,
-                           LibC.MAP_SHARED | LibC.MAP_ANONYMOUS, -1, 0);
+        nint p = LibC.mmap(0, (nuint)(count * sizeof(long)), PROT_READ | PROT_WRITE,
+                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
         if (p == LibC.MAP_FAILED) return null;
         return new Meter(p, count);
     }

@@ -8,7 +8,7 @@ namespace UnpServers.Unp;
 
 public static class Signals
 {
-    private static readonly byte[][] Names = new byte[LibC.NSIG][];
+    private static readonly byte[][] Names = new byte[NSIG][];
 
     // Built by the parent before its first fork, so that logging a signal name allocates nothing.
     static Signals()

@@ -26,7 +26,7 @@ public static class Stdio
 
     private static int Received(int fd)
     {
-        int flags = LibC.fcntl(fd, LibC.F_GETFD, 0);
-        return flags >= 0 && (flags & LibC.FD_CLOEXEC) == 0 ? fd : -1;
+        int flags = LibC.fcntl(fd, F_GETFD, 0);
+        return flags >= 0 && (flags & FD_CLOEXEC) == 0 ? fd : -1;
     }
 }

@@ -13,10 +13,10 @@ public static class NoTerminal
         Span<int> flags = stackalloc int[3]; // FD_CLOEXEC on a descriptor the runtime opened for a closed one: keep it
         for (int fd = 0; fd < 3; fd++)
         {
-            saved[fd] = LibC.fcntl(fd, LibC.F_DUPFD_CLOEXEC, 3); // -1: it was closed
-            flags[fd] = LibC.fcntl(fd, LibC.F_GETFD, 0);
+            saved[fd] = LibC.fcntl(fd, F_DUPFD_CLOEXEC, 3); // -1: it was closed
+            flags[fd] = LibC.fcntl(fd, F_GETFD, 0);
         }
-        int devnull = LibC.open("/dev/null\0"u8, LibC.O_RDWR | LibC.O_CLOEXEC, 0);
+        int devnull = LibC.open("/dev/null\0"u8, O_RDWR | O_CLOEXEC, 0);
         if (devnull < 0) return create(); // no /dev/null: nothing better to do
         try
         {
@@ -33,7 +33,7 @@ public static class NoTerminal
                     continue;
                 }
                 LibC.dup2(saved[fd], fd); // dup2 clears close-on-exec on the copy...
-                if (flags[fd] > 0) LibC.fcntl(fd, LibC.F_SETFD, flags[fd]); // ...which only the runtime's own had
+                if (flags[fd] > 0) LibC.fcntl(fd, F_SETFD, flags[fd]); // ...which only the runtime's own had
                 LibC.close(saved[fd]);
             }
             if (devnull > 2) LibC.close(devnull);

@@ -35,12 +35,12 @@ public static class EchoClient
     {
         try
         {
-            if (o.Sigpipe == SigpipeAction.Default && Signals.Signal(LibC.SIGPIPE, LibC.SIG_DFL) < 0)
+            if (o.Sigpipe == SigpipeAction.Default && Signals.Signal(SIGPIPE, LibC.SIG_DFL) < 0)
                 throw new UnpException("sigaction", Errno.Last);
             if (o.Connections > 1) return ManyConnections.Run(o.Host, o.Port, o.Connections);
             // Every other mode copies stdin to the server. Closed, it would be the runtime's pipe
             // that never ends (see Stdio): fail as a C client's first read does, before connecting.
-            if (Stdio.In < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", LibC.EBADF);
+            if (Stdio.In < 0) return Log.ErrorAndFail("str_cli: read error on stdin: ", EBADF);
             int sockfd = TcpConnect.Open(o.Host, o.Port);
             if (o.KeepaliveSeconds > 0) Sockets.SetKeepalive(sockfd, o.KeepaliveSeconds);
             if (o.SigpipeDemo) return SigpipeDemo.Run(sockfd);

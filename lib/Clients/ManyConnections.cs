@@ -30,19 +30,19 @@ public static class ManyConnections
             long deadline = Environment.TickCount64 + ConnectTimeoutMs;
             for (int waitMs = StallMs; ; waitMs = Math.Min(waitMs * 2, MaxStallMs))
             {
-                int fd = LibC.socket(server.ss_family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+                int fd = LibC.socket(server.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
                 if (fd < 0) return Log.ErrorAndFail("socket error: ", Errno.Last);
                 int answered = LibC.connect(fd, ref server, len) == 0 ? 1 : Answered(fd, waitMs);
                 if (answered < 0) return Log.ErrorAndFail("connect error: ", Errno.Last);
                 if (answered > 0)
                 {
                     if (!Connected(fd)) return Log.ErrorAndFail("connect error: ", Errno.Last);
-                    LibC.fcntl(fd, LibC.F_SETFL, LibC.fcntl(fd, LibC.F_GETFL, 0) & ~LibC.O_NONBLOCK);
+                    LibC.fcntl(fd, F_SETFL, LibC.fcntl(fd, F_GETFL, 0) & ~O_NONBLOCK);
                     fds[i] = fd;
                     break;
                 }
                 LibC.close(fd); // its SYN was dropped: a fresh one now beats the kernel's next try
-                if (Environment.TickCount64 > deadline) return Log.ErrorAndFail("connect error: ", LibC.ETIMEDOUT);
+                if (Environment.TickCount64 > deadline) return Log.ErrorAndFail("connect error: ", ETIMEDOUT);
                 // The server serves what it has accepted only once their lines and FINs come:
                 // send them, and its children exit and make room for this one.
                 if (SendLines(fds, sent, i, count) is int failed and not 0) return failed;
@@ -75,7 +75,7 @@ public static class ManyConnections
             byte[] send = Encoding.ASCII.GetBytes($"connection {i + 1} of {count}\n");
             if (Io.Writen(fds[i], send) < 0) return Log.ErrorAndFail("write error: ", Errno.Last);
         }
-        for (int i = from; i < to; i++) LibC.shutdown(fds[i], LibC.SHUT_WR);
+        for (int i = from; i < to; i++) LibC.shutdown(fds[i], SHUT_WR);
         return 0;
     }
 
@@ -86,7 +86,7 @@ public static class ManyConnections
     private static int Answered(int fd, int waitMs)
     {
         int err = Errno.Last;
-        if (err == LibC.EINPROGRESS) return Io.WaitWritable(fd, waitMs) == 0 ? 0 : 1;
+        if (err == EINPROGRESS) return Io.WaitWritable(fd, waitMs) == 0 ? 0 : 1;
         LibC.close(fd);
         System.Runtime.InteropServices.Marshal.SetLastPInvokeError(err);
         return -1;
@@ -95,7 +95,7 @@ public static class ManyConnections
     /// <summary>After a non-blocking connect answered: true if it connected; false with errno (SO_ERROR), the socket closed.</summary>
     private static bool Connected(int fd)
     {
-        if (LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_ERROR, out int err) < 0) err = Errno.Last;
+        if (LibC.getsockopt(fd, SOL_SOCKET, SO_ERROR, out int err) < 0) err = Errno.Last;
         if (err == 0) return true;
         LibC.close(fd);
         System.Runtime.InteropServices.Marshal.SetLastPInvokeError(err);

@@ -17,8 +17,8 @@ public static class StrCli
     /// <param name="linger0">At stdin's EOF, once every byte has come back, close with a RST instead of a FIN (UNP 7.5).</param>
     public static int Run(int sockfd, bool linger0 = false)
     {
-        int flags = LibC.fcntl(sockfd, LibC.F_GETFL, 0);
-        LibC.fcntl(sockfd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
+        int flags = LibC.fcntl(sockfd, F_GETFL, 0);
+        LibC.fcntl(sockfd, F_SETFL, flags | O_NONBLOCK);
 
         byte[] to = new byte[65536];   // stdin -> socket
         byte[] fr = new byte[65536];   // socket -> stdout
@@ -33,26 +33,26 @@ public static class StrCli
             {
                 if (!linger0)
                 {
-                    LibC.shutdown(sockfd, LibC.SHUT_WR); // UNP 6.6: send our FIN, keep reading the echoes
+                    LibC.shutdown(sockfd, SHUT_WR); // UNP 6.6: send our FIN, keep reading the echoes
                     shutDown = true;
                 }
                 else if (received == sent)
                 {
-                    Sockets.Setsockopt(sockfd, LibC.SOL_SOCKET, LibC.SO_LINGER, new linger { l_onoff = 1, l_linger = 0 });
+                    Sockets.Setsockopt(sockfd, SOL_SOCKET, SO_LINGER, new linger { l_onoff = 1, l_linger = 0 });
                     LibC.close(sockfd); // RST: the server's read fails with ECONNRESET
                     return 0;
                 }
             }
 
             fds[0].fd = !stdinEof && toEnd == 0 ? Stdin : -1;
-            fds[0].events = LibC.POLLIN;
+            fds[0].events = POLLIN;
             fds[0].revents = 0;
             fds[1].fd = sockfd;
-            fds[1].events = toStart < toEnd ? (short)(LibC.POLLIN | LibC.POLLOUT) : LibC.POLLIN;
+            fds[1].events = toStart < toEnd ? (short)(POLLIN | POLLOUT) : POLLIN;
             fds[1].revents = 0;
             if (LibC.poll(fds, 2, -1) < 0)
             {
-                if (Errno.Last == LibC.EINTR) continue;
+                if (Errno.Last == EINTR) continue;
                 return Fail("poll error: ", Errno.Last);
             }
 
@@ -69,13 +69,13 @@ public static class StrCli
                     if (stdinEof) return 0; // the server's FIN after ours: normal end
                     return Premature();
                 }
-                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR)
+                else if (Errno.Last != EAGAIN && Errno.Last != EINTR)
                 {
                     return ServerGone(Errno.Last);
                 }
             }
 
-            if ((fds[1].revents & LibC.POLLOUT) != 0)
+            if ((fds[1].revents & POLLOUT) != 0)
             {
                 nint n = LibC.write(sockfd, to.AsSpan(toStart, toEnd - toStart));
                 if (n >= 0)
@@ -84,7 +84,7 @@ public static class StrCli
                     sent += n;
                     if (toStart == toEnd) toStart = toEnd = 0;
                 }
-                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR)
+                else if (Errno.Last != EAGAIN && Errno.Last != EINTR)
                 {
                     return ServerGone(Errno.Last);
                 }
@@ -95,7 +95,7 @@ public static class StrCli
                 nint n = LibC.read(Stdin, to);
                 if (n > 0) toEnd = (int)n;
                 else if (n == 0) stdinEof = true;
-                else if (Errno.Last != LibC.EAGAIN && Errno.Last != LibC.EINTR) return Fail("str_cli: read error on stdin: ", Errno.Last);
+                else if (Errno.Last != EAGAIN && Errno.Last != EINTR) return Fail("str_cli: read error on stdin: ", Errno.Last);
             }
         }
     }
@@ -109,11 +109,11 @@ public static class StrCli
 
     /// <summary>poll() saw data, an error or a hang-up: the read() says which.</summary>
     private static bool Readable(in pollfd fd)
-        => (fd.revents & LibC.POLLIN) != 0 || (fd.revents & LibC.POLLERR) != 0 || (fd.revents & LibC.POLLHUP) != 0;
+        => (fd.revents & POLLIN) != 0 || (fd.revents & POLLERR) != 0 || (fd.revents & POLLHUP) != 0;
 
     /// <summary>A RST or EPIPE on the socket is the same story as a FIN: the server went first.</summary>
     private static int ServerGone(int err)
-        => err == LibC.ECONNRESET || err == LibC.EPIPE ? Premature() : Fail("str_cli: socket error: ", err);
+        => err == ECONNRESET || err == EPIPE ? Premature() : Fail("str_cli: socket error: ", err);
 
     private static int Fail(string what, int err) => Log.ErrorAndFail(what, err);
 }

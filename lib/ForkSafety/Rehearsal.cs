@@ -21,7 +21,7 @@ public static class Rehearsal
     {
         RunStaticConstructors();
         int live = service.IdleTimeoutMs;
-        int devnull = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+        int devnull = LibC.open("/dev/null\0"u8, O_WRONLY | O_CLOEXEC, 0);
         if (devnull < 0) throw new UnpException("open", Errno.Last);
         (int info, int error) = (Log.InfoFd, Log.ErrorFd);
         Log.InfoFd = Log.ErrorFd = devnull;
@@ -67,7 +67,7 @@ public static class Rehearsal
     {
         Pair(out int a, out int b);
         LibC.write(b, "rehearsal\n"u8);
-        LibC.shutdown(b, LibC.SHUT_WR);
+        LibC.shutdown(b, SHUT_WR);
         service.Serve(a, a);
         Span<byte> drain = stackalloc byte[64];
         LibC.read(b, drain);
@@ -90,9 +90,9 @@ public static class Rehearsal
         LibC.close(b);
 
         Pair(out a, out b); // a peer that sends and never reads: the echo's write times out
-        LibC.setsockopt(a, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096);
+        LibC.setsockopt(a, SOL_SOCKET, SO_SNDBUF, 4096);
         Span<byte> chunk = stackalloc byte[4096];
-        for (int i = 0; i < 1024 && LibC.send(b, chunk, LibC.MSG_DONTWAIT) > 0; i++) { }
+        for (int i = 0; i < 1024 && LibC.send(b, chunk, MSG_DONTWAIT) > 0; i++) { }
         service.Serve(a, a);
         LibC.close(a);
         LibC.close(b);
@@ -108,20 +108,20 @@ public static class Rehearsal
         sockaddr_storage any6 = Addresses.In6Any(9, out _), any4 = Addresses.InAny(9, out _);
         Accept.LogPeer(ref any6); // the peer line, for both families a child can meet
         Accept.LogPeer(ref any4);
-        Accept.LogRetry(LibC.ECONNABORTED);
+        Accept.LogRetry(ECONNABORTED);
 
-        int listenfd = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+        int listenfd = LibC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (listenfd < 0) throw new UnpException("socket", Errno.Last);
         sockaddr_storage addr = default;
-        addr.ss_family = LibC.AF_UNIX;
+        addr.ss_family = AF_UNIX;
         uint len = 2; // sizeof(sa_family_t) only: the kernel picks an abstract name (unix(7), autobind)
         if (LibC.bind(listenfd, ref addr, len) < 0 || LibC.listen(listenfd, 1) < 0) throw new UnpException("bind", Errno.Last);
         len = 128;
         LibC.getsockname(listenfd, ref addr, ref len);
-        int client = LibC.socket(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0);
+        int client = LibC.socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (client < 0 || LibC.connect(client, ref addr, len) < 0) throw new UnpException("connect", Errno.Last);
         LibC.write(client, "rehearsal\n"u8);
-        LibC.shutdown(client, LibC.SHUT_WR);
+        LibC.shutdown(client, SHUT_WR);
         ChildMain.AcceptAndServe(listenfd, loop, service, 0);
         LibC.close(client);
         LibC.close(listenfd);
@@ -130,7 +130,7 @@ public static class Rehearsal
         Pair(out int parent, out int child);
         Pair(out int a, out int b);
         LibC.write(b, "rehearsal\n"u8);
-        LibC.shutdown(b, LibC.SHUT_WR);
+        LibC.shutdown(b, SHUT_WR);
         if (FdPassing.WriteFd(parent, "x"u8, a) < 0) throw new UnpException("sendmsg", Errno.Last);
         LibC.close(a);
         ChildMain.ReceiveAndServe(child, loop, service, 0);
@@ -148,7 +148,7 @@ public static class Rehearsal
 
     private static void Pair(out int a, out int b)
     {
-        if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out a, out b) < 0)
+        if (LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out a, out b) < 0)
             throw new UnpException("socketpair", Errno.Last);
     }
 }

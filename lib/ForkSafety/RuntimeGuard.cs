@@ -11,7 +11,7 @@ namespace UnpServers.ForkSafety;
 public static class RuntimeGuard
 {
     /// <summary>The signals the server reads through its signalfd (R2), blocked in every thread.</summary>
-    public static readonly int[] HandledSignals = [LibC.SIGCHLD, LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGUSR1];
+    public static readonly int[] HandledSignals = [SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1];
 
     /// <summary>No GC thread: the project file says so, but the environment would override it.</summary>
     public static readonly (string Name, string Value)[] RequiredEnvironment =
@@ -72,7 +72,7 @@ public static class RuntimeGuard
         // Stage 1, the process the user started: re-execute at once, without checking first.
         LibC.sigemptyset(out sigset_t set);
         foreach (int sig in HandledSignals) LibC.sigaddset(ref set, sig);
-        if (LibC.sigprocmask(LibC.SIG_BLOCK, set, out sigset_t started) < 0) throw new UnpException("sigprocmask", Errno.Last);
+        if (LibC.sigprocmask(SIG_BLOCK, set, out sigset_t started) < 0) throw new UnpException("sigprocmask", Errno.Last);
 
         // Bytes in, bytes out: a variable that is not UTF-8 passes unchanged (no U+FFFD).
         List<byte[]> env = Exec.OwnEnvironment();
@@ -91,7 +91,7 @@ public static class RuntimeGuard
         foreach (string name in Environment.GetEnvironmentVariables().Keys)
             if (OverridesRequired(name) && Array.FindIndex(RequiredEnvironment, r => r.Name == name) < 0) return false;
         LibC.sigemptyset(out sigset_t none);
-        if (LibC.sigprocmask(LibC.SIG_BLOCK, none, out sigset_t current) < 0) return false;
+        if (LibC.sigprocmask(SIG_BLOCK, none, out sigset_t current) < 0) return false;
         foreach (int sig in HandledSignals) if (LibC.sigismember(current, sig) != 1) return false;
         return true;
     }
@@ -104,14 +104,14 @@ public static class RuntimeGuard
     private static void AllowStopDuringStartup()
     {
         LibC.sigemptyset(out sigset_t set);
-        foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT])
+        foreach (int sig in (int[])[SIGTERM, SIGINT])
         {
             // Started ignoring it (a background job of a script ignores SIGINT): it stays so.
             if (LibC.sigaction(sig, out sigaction_t current) == 0 && current.sa_handler == LibC.SIG_IGN) continue;
             Signals.Signal(sig, LibC.SIG_DFL);
             LibC.sigaddset(ref set, sig);
         }
-        if (LibC.sigprocmask(LibC.SIG_UNBLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
+        if (LibC.sigprocmask(SIG_UNBLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
     }
 
     private static ulong MaskBits(in sigset_t set)

@@ -18,7 +18,7 @@ public sealed class SignalQueue
     {
         LibC.sigemptyset(out sigset_t set);
         foreach (int sig in RuntimeGuard.HandledSignals) LibC.sigaddset(ref set, sig);
-        if (LibC.sigprocmask(LibC.SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
+        if (LibC.sigprocmask(SIG_BLOCK, set) < 0) throw new UnpException("sigprocmask", Errno.Last);
         int fd = LibC.signalfd(-1, set, LibC.SFD_NONBLOCK | LibC.SFD_CLOEXEC);
         if (fd < 0) throw new UnpException("signalfd", Errno.Last);
         return new SignalQueue(fd);
@@ -35,7 +35,7 @@ public sealed class SignalQueue
         {
             nint n = LibC.read(Fd, out info);
             if (n > 0) return true;
-            if (n < 0 && Errno.Last == LibC.EINTR) continue;
+            if (n < 0 && Errno.Last == EINTR) continue;
             return false; // EAGAIN: nothing pending
         }
     }

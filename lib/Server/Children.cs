@@ -42,7 +42,7 @@ public sealed class Children
         if (pidfd < 0)
         {
             int err = Errno.Last;
-            if (err == LibC.ESRCH) // --reap ignore: exited and reaped already
+            if (err == ESRCH) // --reap ignore: exited and reaped already
             {
                 Vanished();
                 return;
@@ -75,7 +75,7 @@ public sealed class Children
     /// </summary>
     public void Stop()
     {
-        Signal(LibC.SIGTERM);
+        Signal(SIGTERM);
         long deadline = Environment.TickCount64 + Tunables.StopGraceMs;
         bool killed = false;
         for (;;)
@@ -85,7 +85,7 @@ public sealed class Children
             if (Environment.TickCount64 > deadline)
             {
                 if (killed) break;
-                Signal(LibC.SIGKILL);
+                Signal(SIGKILL);
                 killed = true;
                 deadline = Environment.TickCount64 + Tunables.KillGraceMs;
             }

@@ -56,7 +56,7 @@ public sealed class EchoSession
         if (n < 0)
         {
             int err = Errno.Last;
-            if (err == LibC.EAGAIN || err == LibC.EINTR) return true; // nothing after all; poll again
+            if (err == EAGAIN || err == EINTR) return true; // nothing after all; poll again
             return Failed("str_echo: read error: "u8, err);
         }
         if (n == 0)
@@ -66,11 +66,11 @@ public sealed class EchoSession
         }
         Touch();
         ReadOnlySpan<byte> data = buf[..(int)n];
-        nint w = LibC.send(Fd, data, LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
+        nint w = LibC.send(Fd, data, MSG_DONTWAIT | MSG_NOSIGNAL);
         if (w < 0)
         {
             int err = Errno.Last;
-            if (err != LibC.EAGAIN && err != LibC.EINTR) return Failed("str_echo: write error: "u8, err);
+            if (err != EAGAIN && err != EINTR) return Failed("str_echo: write error: "u8, err);
             w = 0;
         }
         if (w < n)
@@ -88,11 +88,11 @@ public sealed class EchoSession
     public bool OnWritable()
     {
         if (_pendingEnd == 0) return true;
-        nint w = LibC.send(Fd, _pending.AsSpan(_pendingStart, _pendingEnd - _pendingStart), LibC.MSG_DONTWAIT | LibC.MSG_NOSIGNAL);
+        nint w = LibC.send(Fd, _pending.AsSpan(_pendingStart, _pendingEnd - _pendingStart), MSG_DONTWAIT | MSG_NOSIGNAL);
         if (w < 0)
         {
             int err = Errno.Last;
-            if (err == LibC.EAGAIN || err == LibC.EINTR) return true;
+            if (err == EAGAIN || err == EINTR) return true;
             return Failed("str_echo: write error: "u8, err);
         }
         Touch();
@@ -145,8 +145,8 @@ public sealed class EchoSessions(int idleTimeoutMs)
     /// <summary>Takes connfd into the set: non-blocking from now on.</summary>
     public EchoSession Add(int connfd)
     {
-        int flags = LibC.fcntl(connfd, LibC.F_GETFL, 0);
-        if (flags >= 0) LibC.fcntl(connfd, LibC.F_SETFL, flags | LibC.O_NONBLOCK);
+        int flags = LibC.fcntl(connfd, F_GETFL, 0);
+        if (flags >= 0) LibC.fcntl(connfd, F_SETFL, flags | O_NONBLOCK);
         if (connfd >= _byFd.Length) Array.Resize(ref _byFd, Math.Max(connfd + 1, _byFd.Length * 2));
         var s = new EchoSession(this, connfd);
         _byFd[connfd] = s;

@@ -25,12 +25,12 @@ public static class InetdServer
 
             // Started with the connection closed: fail as a C server would, at once, rather than
             // wait on the pipe the runtime put in its place (see Stdio).
-            if (Stdio.In < 0) return Log.ErrorAndFail("--inetd: read error on stdin: ", LibC.EBADF);
-            if (Stdio.Out < 0) return Log.ErrorAndFail("--inetd: write error on stdout: ", LibC.EBADF);
+            if (Stdio.In < 0) return Log.ErrorAndFail("--inetd: read error on stdin: ", EBADF);
+            if (Stdio.Out < 0) return Log.ErrorAndFail("--inetd: write error on stdout: ", EBADF);
 
             // Killed like the C server: SIGTERM, SIGINT, SIGHUP end the process at once,
             // rather than through the runtime's shutdown, so the parent sees the signal.
-            foreach (int sig in (int[])[LibC.SIGTERM, LibC.SIGINT, LibC.SIGHUP, LibC.SIGQUIT]) Signals.Signal(sig, LibC.SIG_DFL);
+            foreach (int sig in (int[])[SIGTERM, SIGINT, SIGHUP, SIGQUIT]) Signals.Signal(sig, LibC.SIG_DFL);
 
             if (!peerLogged) LogPeer();
             // UNP 7.5: under a super-server, the connection on stdin is the one to probe.
@@ -74,7 +74,7 @@ public static class InetdServer
             if (ip.StartsWith("::ffff:", StringComparison.Ordinal) && ip.Contains('.')) ip = ip[7..];
             Log.Info($"connection from {ip}, port {port ?? "?"}");
         }
-        else if (err == 0 || err == LibC.ENOTSOCK)
+        else if (err == 0 || err == ENOTSOCK)
         {
             Log.Info("connection on stdin, which is not a TCP socket: peer unknown");
         }

@@ -55,7 +55,7 @@ public sealed class Listener
         for (int tries = 0; tries < Tunables.AcceptRetryLimit; tries++)
         {
             uint clilen = 128;
-            int connfd = LibC.accept4(Fd, ref cliaddr, ref clilen, LibC.SOCK_CLOEXEC);
+            int connfd = LibC.accept4(Fd, ref cliaddr, ref clilen, SOCK_CLOEXEC);
             if (connfd >= 0)
             {
                 _backoffMs = 0;
@@ -67,8 +67,8 @@ public sealed class Listener
                 return connfd;
             }
             int err = Errno.Last;
-            if (err == LibC.EAGAIN) return -1; // the queue is empty
-            if (err == LibC.EINTR || Unp.Accept.Retryable(err))
+            if (err == EAGAIN) return -1; // the queue is empty
+            if (err == EINTR || Unp.Accept.Retryable(err))
             {
                 // UNP 5.9: restart the interrupted accept; 5.11: that connection failed, not
                 // the server. Say so, and go on.
@@ -108,8 +108,8 @@ public sealed class Listener
     /// </summary>
     public void SetBlocking()
     {
-        int flags = LibC.fcntl(Fd, LibC.F_GETFL, 0);
-        if (flags < 0 || LibC.fcntl(Fd, LibC.F_SETFL, flags & ~LibC.O_NONBLOCK) < 0) throw new UnpException("fcntl", Errno.Last);
+        int flags = LibC.fcntl(Fd, F_GETFL, 0);
+        if (flags < 0 || LibC.fcntl(Fd, F_SETFL, flags & ~O_NONBLOCK) < 0) throw new UnpException("fcntl", Errno.Last);
     }
 
     /// <summary>Stopping: new clients are refused from now on.</summary>

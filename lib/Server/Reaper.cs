@@ -17,7 +17,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children)
     public void Install()
     {
         if (mode != ReapMode.Ignore) return;
-        if (Signals.Signal(LibC.SIGCHLD, LibC.SIG_DFL, LibC.SA_NOCLDWAIT) < 0) throw new UnpException("sigaction", Errno.Last);
+        if (Signals.Signal(SIGCHLD, LibC.SIG_DFL, SA_NOCLDWAIT) < 0) throw new UnpException("sigaction", Errno.Last);
     }
 
     /// <summary>One SIGCHLD notification, which may stand for several children.</summary>
@@ -32,7 +32,7 @@ public sealed class Reaper(ReapMode mode, ChildTable children)
                 // tcpserv03: exactly one wait() per notification. Notifications that arrived
                 // together were merged into one, so some zombies stay (UNP 5.10).
                 NoteZombies();
-                bool exitNotice = info.ssi_code == LibC.CLD_EXITED || info.ssi_code == LibC.CLD_KILLED || info.ssi_code == LibC.CLD_DUMPED;
+                bool exitNotice = info.ssi_code == CLD_EXITED || info.ssi_code == CLD_KILLED || info.ssi_code == CLD_DUMPED;
                 if (exitNotice && children.Count > children.Running)
                 {
                     int pid = LibC.wait(out int status); // a zombie exists, so this does not block
@@ -125,5 +125,5 @@ public sealed class Reaper(ReapMode mode, ChildTable children)
     public static bool HasVanished(int pid, int pidfd)
         => pidfd >= 0
             ? Io.WaitReadable(pidfd, 0) > 0
-            : LibC.waitid(LibC.P_PID, pid, out siginfo_t _, LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT) < 0 && Errno.Last == LibC.ECHILD;
+            : LibC.waitid(LibC.P_PID, pid, out siginfo_t _, LibC.WEXITED | LibC.WNOHANG | LibC.WNOWAIT) < 0 && Errno.Last == ECHILD;
 }

@@ -67,9 +67,9 @@ public sealed class ServerCore
         {
             string? hint = (e.Call, e.Errno) switch
             {
-                ("bind", var err) when err == LibC.EACCES => Privileges.PrivilegedPortHint(options.Port),
-                ("bind", var err) when err == LibC.EADDRINUSE => TcpListen.PortInUseHint(options.Port),
-                ("initgroups", var err) when err == LibC.EPERM => Privileges.UserNeedsRootHint(options.User!),
+                ("bind", var err) when err == EACCES => Privileges.PrivilegedPortHint(options.Port),
+                ("bind", var err) when err == EADDRINUSE => TcpListen.PortInUseHint(options.Port),
+                ("initgroups", var err) when err == EPERM => Privileges.UserNeedsRootHint(options.User!),
                 _ => null,
             };
             Log.Error(hint == null ? e.Message : $"{e.Message}: {hint}");
@@ -100,7 +100,7 @@ public sealed class ServerCore
         {
             Privileges.DropTo(Options.User); // bound, so root is no longer needed
             // Said once now, rather than as an execve() error at every connection.
-            if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), LibC.X_OK) < 0)
+            if (ExecPlan != null && LibC.access(Encoding.UTF8.GetBytes(Exec.ProgramPath + "\0"), X_OK) < 0)
             {
                 int err = Errno.Last;
                 throw new UnpException("access", err, $"--exec: user {Encoding.UTF8.GetString(Options.User)} cannot run {Exec.ProgramPath}: {ErrorText.Describe(err)}");
@@ -121,9 +121,9 @@ public sealed class ServerCore
     public Ready Wait(bool accepting, int other, int timeoutMs)
     {
         Span<pollfd> fds = stackalloc pollfd[3];
-        fds[0] = new pollfd { fd = Signals.Fd, events = LibC.POLLIN };
-        fds[1] = new pollfd { fd = accepting ? Listener.Fd : -1, events = LibC.POLLIN }; // poll() skips a negative descriptor
-        fds[2] = new pollfd { fd = other, events = LibC.POLLIN };
+        fds[0] = new pollfd { fd = Signals.Fd, events = POLLIN };
+        fds[1] = new pollfd { fd = accepting ? Listener.Fd : -1, events = POLLIN }; // poll() skips a negative descriptor
+        fds[2] = new pollfd { fd = other, events = POLLIN };
         if (Poll(fds, timeoutMs) == 0) return Ready.None;
         Ready ready = Ready.None;
         if (fds[0].revents != 0)
@@ -145,7 +145,7 @@ public sealed class ServerCore
         int ready = LibC.poll(fds, fds.Length, timeoutMs);
         if (ready >= 0) return ready;
         int err = Errno.Last;
-        if (err == LibC.EINTR) return 0;
+        if (err == EINTR) return 0;
         throw new UnpException("poll", err);
     }
 
@@ -156,27 +156,27 @@ public sealed class ServerCore
         while (Signals.TryRead(out signalfd_siginfo info))
         {
             int sig = (int)info.ssi_signo;
-            if (sig == LibC.SIGCHLD)
+            if (sig == SIGCHLD)
             {
                 _design.OnSigchld(info);
                 reaped = true;
             }
-            else if (sig == LibC.SIGTERM || sig == LibC.SIGINT)
+            else if (sig == SIGTERM || sig == SIGINT)
             {
                 Log.Info(Log.Line().Add("received "u8).Add(Unp.Signals.Text(sig)).Add(", stopping"u8));
                 stop = true;
             }
-            else if (sig == LibC.SIGHUP && Options.LogFile is { } logFile)
+            else if (sig == SIGHUP && Options.LogFile is { } logFile)
             {
                 if (Log.Reopen(logFile)) Log.Info("received SIGHUP; log reopened");
             }
-            else if (sig == LibC.SIGHUP)
+            else if (sig == SIGHUP)
             {
                 // No log to reopen: the C server's default action ends it, so `echosrv &` goes with its terminal.
                 Log.Info("received SIGHUP, no --log file to reopen: stopping");
                 stop = true;
             }
-            else if (sig == LibC.SIGUSR1)
+            else if (sig == SIGUSR1)
             {
                 stats = true; // after the loop: signalfd hands out SIGUSR1 before a pending SIGCHLD
             }

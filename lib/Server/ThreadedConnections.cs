@@ -23,7 +23,7 @@ public sealed class ThreadedConnections
 
     public ThreadedConnections()
     {
-        if (LibC.pipe2(out _wakeRead, out _wakeWrite, LibC.O_NONBLOCK | LibC.O_CLOEXEC) < 0) throw new UnpException("pipe2", Errno.Last);
+        if (LibC.pipe2(out _wakeRead, out _wakeWrite, O_NONBLOCK | O_CLOEXEC) < 0) throw new UnpException("pipe2", Errno.Last);
     }
 
     /// <summary>Connections being served now.</summary>
@@ -65,7 +65,7 @@ public sealed class ThreadedConnections
         catch (Exception e) when (e is OutOfMemoryException or ThreadStartException)
         {
             lock (_lock) _threads.Remove(t); // nothing to join
-            throw new UnpException("pthread_create", LibC.EAGAIN);
+            throw new UnpException("pthread_create", EAGAIN);
         }
         return t;
     }
@@ -123,8 +123,8 @@ public sealed class ThreadedConnections
         lock (_lock)
         {
             _stopping = true;
-            if (listenfd >= 0) LibC.shutdown(listenfd, LibC.SHUT_RDWR);
-            foreach (int fd in _fds) LibC.shutdown(fd, LibC.SHUT_RDWR);
+            if (listenfd >= 0) LibC.shutdown(listenfd, SHUT_RDWR);
+            foreach (int fd in _fds) LibC.shutdown(fd, SHUT_RDWR);
         }
     }
 

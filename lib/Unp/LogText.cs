@@ -39,7 +39,7 @@ public static class LogText
         public static void Discard()
         {
             Log.ReportFd = -1;
-            int fd = LibC.open("/dev/null\0"u8, LibC.O_WRONLY | LibC.O_CLOEXEC, 0);
+            int fd = LibC.open("/dev/null\0"u8, O_WRONLY | O_CLOEXEC, 0);
             if (fd >= 0) Log.InfoFd = Log.ErrorFd = fd;
         }
     }

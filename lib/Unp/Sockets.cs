@@ -40,7 +40,7 @@ public static class Sockets
     }
 
     /// <summary>Is fd an open socket? getsockopt(SO_TYPE) fails with ENOTSOCK on anything else, EBADF if closed.</summary>
-    public static bool IsSocket(int fd) => LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_TYPE, out _) == 0;
+    public static bool IsSocket(int fd) => LibC.getsockopt(fd, SOL_SOCKET, SO_TYPE, out _) == 0;
 
     public static void Getsockname(int fd, ref sockaddr_storage addr, ref uint len)
     {
@@ -58,7 +58,7 @@ public static class Sockets
     /// <summary>UNP 3.8 sock_ntop_host as a string: "127.0.0.1" or "::1" ("?" if it has no address).</summary>
     public static string HostText(ref sockaddr_storage ss)
     {
-        Span<byte> text = stackalloc byte[LibC.INET6_ADDRSTRLEN];
+        Span<byte> text = stackalloc byte[INET6_ADDRSTRLEN];
         int n = Addresses.SockNtopHost(ref ss, text);
         return n < 0 ? "?" : System.Text.Encoding.ASCII.GetString(text[..n]);
     }

@@ -13,15 +13,15 @@ public static class TcpConnect
     public static int Open(string host, int port)
     {
         int rc = AddrInfo.Get(host, port.ToString(CultureInfo.InvariantCulture), LibC.AI_NUMERICSERV,
-                                  LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
+                                  AF_UNSPEC, SOCK_STREAM, out var results);
         if (rc != 0)
             throw new UnpException("getaddrinfo", 0, $"tcp_connect error for {host}, {port}: {ErrorText.Gai(rc)}");
 
-        int lastErrno = LibC.EHOSTUNREACH;
+        int lastErrno = EHOSTUNREACH;
         string lastCall = "connect";
         foreach (var ai in results)
         {
-            int fd = LibC.socket(ai.Family, ai.SockType | LibC.SOCK_CLOEXEC, ai.Protocol);
+            int fd = LibC.socket(ai.Family, ai.SockType | SOCK_CLOEXEC, ai.Protocol);
             if (fd < 0)
             {
                 (lastCall, lastErrno) = ("socket", Errno.Last);
@@ -30,7 +30,7 @@ public static class TcpConnect
             var addr = ai.Addr;
             int r;
             do r = LibC.connect(fd, ref addr, ai.AddrLen);
-            while (r < 0 && Errno.Last == LibC.EINTR);
+            while (r < 0 && Errno.Last == EINTR);
             if (r == 0) return fd;
             (lastCall, lastErrno) = ("connect", Errno.Last);
             LibC.close(fd);

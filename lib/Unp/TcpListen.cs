@@ -18,13 +18,13 @@ public static class TcpListen
         var candidates = new List<(int family, sockaddr_storage addr, uint len)>();
         if (host is null or [])
         {
-            candidates.Add((LibC.AF_INET6, Addresses.In6Any(port, out uint l6), l6));
-            candidates.Add((LibC.AF_INET, Addresses.InAny(port, out uint l4), l4));
+            candidates.Add((AF_INET6, Addresses.In6Any(port, out uint l6), l6));
+            candidates.Add((AF_INET, Addresses.InAny(port, out uint l4), l4));
         }
         else
         {
             int rc = AddrInfo.Get(host, port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                                      LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, LibC.AF_UNSPEC, LibC.SOCK_STREAM, out var results);
+                                      LibC.AI_PASSIVE | LibC.AI_NUMERICSERV, AF_UNSPEC, SOCK_STREAM, out var results);
             if (rc != 0)
                 throw new UnpException("getaddrinfo", 0, $"tcp_listen error for {System.Text.Encoding.UTF8.GetString(host)}, {port}: {ErrorText.Gai(rc)}");
             foreach (var r in results) candidates.Add((r.Family, r.Addr, r.AddrLen));
@@ -33,7 +33,7 @@ public static class TcpListen
         UnpException? last = null;
         foreach (var (family, addr, len) in candidates)
         {
-            int fd = LibC.socket(family, LibC.SOCK_STREAM | LibC.SOCK_NONBLOCK | LibC.SOCK_CLOEXEC, 0);
+            int fd = LibC.socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0)
             {
                 last = new UnpException("socket", Errno.Last);
@@ -41,9 +41,9 @@ public static class TcpListen
             }
             try
             {
-                Sockets.Setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_REUSEADDR, 1); // UNP 7.5: restart while old connections are in TIME_WAIT
-                if (family == LibC.AF_INET6 && host is null or [])
-                    Sockets.Setsockopt(fd, LibC.IPPROTO_IPV6, LibC.IPV6_V6ONLY, 0);
+                Sockets.Setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, 1); // UNP 7.5: restart while old connections are in TIME_WAIT
+                if (family == AF_INET6 && host is null or [])
+                    Sockets.Setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 0);
                 var a = addr;
                 Sockets.Bind(fd, ref a, len);
                 Sockets.Listen(fd, backlog);
@@ -57,10 +57,10 @@ public static class TcpListen
                 LibC.close(fd);
                 last = e;
                 // A port in use on the wildcard is in use for every family: no point trying IPv4.
-                if (e.Errno == LibC.EADDRINUSE && host is null or []) break;
+                if (e.Errno == EADDRINUSE && host is null or []) break;
             }
         }
-        throw last ?? new UnpException("tcp_listen", LibC.EADDRNOTAVAIL);
+        throw last ?? new UnpException("tcp_listen", EADDRNOTAVAIL);
     }
 
     /// <summary>What to do when bind() failed with EADDRINUSE: another port, which --port 0 finds.</summary>

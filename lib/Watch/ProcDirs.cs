@@ -26,7 +26,7 @@ public static class ProcDirs
     /// <summary>The names that are numbers in the directory at path (NUL-terminated), appended to into; false if it cannot be opened.</summary>
     private static bool Numbers(ReadOnlySpan<byte> path, List<int> into)
     {
-        int dir = LibC.open(path, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        int dir = LibC.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (dir < 0) return false;
         try
         {

@@ -25,9 +25,9 @@ public sealed class ProcFile : IDisposable
 
     public static ProcFile? Open(byte[] path)
     {
-        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        int fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
         if (fd >= 0) return new ProcFile(fd, null);
-        return Errno.Last == LibC.EMFILE || Errno.Last == LibC.ENFILE ? new ProcFile(-1, path) : null;
+        return Errno.Last == EMFILE || Errno.Last == ENFILE ? new ProcFile(-1, path) : null;
     }
 
     /// <summary>The file's text now, into buf; its length, or -1 (errno: ESRCH once the process is reaped).</summary>
@@ -37,18 +37,18 @@ public sealed class ProcFile : IDisposable
         for (;;)
         {
             nint n = LibC.pread(_fd, buf, 0);
-            if (n >= 0 || Errno.Last != LibC.EINTR) return (int)n;
+            if (n >= 0 || Errno.Last != EINTR) return (int)n;
         }
     }
 
     /// <summary>open, read, close: for a file read once.</summary>
     public static int ReadOnce(byte[] path, Span<byte> buf)
     {
-        int fd = LibC.open(path, LibC.O_RDONLY | LibC.O_CLOEXEC, 0);
+        int fd = LibC.open(path, O_RDONLY | O_CLOEXEC, 0);
         if (fd < 0) return -1;
         nint n;
         do n = LibC.read(fd, buf);
-        while (n < 0 && Errno.Last == LibC.EINTR);
+        while (n < 0 && Errno.Last == EINTR);
         int err = Errno.Last;
         LibC.close(fd);
         Marshal.SetLastPInvokeError(err);

@@ -23,7 +23,7 @@ public sealed class SockDiag : IDisposable
 
     public static SockDiag Open()
     {
-        int fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_DGRAM | LibC.SOCK_CLOEXEC, LibC.NETLINK_SOCK_DIAG);
+        int fd = LibC.socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, LibC.NETLINK_SOCK_DIAG);
         if (fd < 0) throw new UnpException("socket", Errno.Last, $"socket error for NETLINK_SOCK_DIAG: {ErrorText.Describe(Errno.Last)}");
         return new SockDiag(fd);
     }
@@ -40,11 +40,11 @@ public sealed class SockDiag : IDisposable
         if (ports.Length > MaxPorts) throw new ArgumentOutOfRangeException(nameof(ports));
         if (!_perFamily)
         {
-            if (Dump(LibC.TCPDIAG_GETSOCK, LibC.AF_UNSPEC, ports, states, into)) return;
+            if (Dump(LibC.TCPDIAG_GETSOCK, AF_UNSPEC, ports, states, into)) return;
             _perFamily = true; // a kernel without the first format: one dump per family from now on
         }
-        Dump(LibC.SOCK_DIAG_BY_FAMILY, LibC.AF_INET, ports, states, into);
-        if (!_noIPv6 && !Dump(LibC.SOCK_DIAG_BY_FAMILY, LibC.AF_INET6, ports, states, into)) _noIPv6 = true;
+        Dump(LibC.SOCK_DIAG_BY_FAMILY, AF_INET, ports, states, into);
+        if (!_noIPv6 && !Dump(LibC.SOCK_DIAG_BY_FAMILY, AF_INET6, ports, states, into)) _noIPv6 = true;
     }
 
     /// <summary>One dump; false if the kernel does not know the request (its format, or IPv6).</summary>
@@ -60,14 +60,14 @@ public sealed class SockDiag : IDisposable
             nint n = LibC.read(_fd, _buf);
             if (n < 0)
             {
-                if (Errno.Last == LibC.EINTR) continue;
+                if (Errno.Last == EINTR) continue;
                 throw new UnpException("recv", Errno.Last, $"sock_diag recv error: {ErrorText.Describe(Errno.Last)}");
             }
             int status = n == 0 ? 0 : Parse(_buf.AsSpan(0, (int)n), seq, into);
             if (status == More) continue;
             if (status == 0) return true;
             into.RemoveRange(count, into.Count - count);
-            if (status == LibC.ENOENT || status == LibC.EINVAL || status == LibC.EAFNOSUPPORT || status == LibC.EOPNOTSUPP) return false;
+            if (status == ENOENT || status == EINVAL || status == EAFNOSUPPORT || status == EOPNOTSUPP) return false;
             throw new UnpException("sock_diag", status, $"sock_diag error: {ErrorText.Describe(status)}");
         }
     }
@@ -149,7 +149,7 @@ public sealed class SockDiag : IDisposable
             if (type == LibC.TCPDIAG_GETSOCK)
                 MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req { idiag_family = (byte)family, idiag_states = states });
             else
-                MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req_v2 { sdiag_family = (byte)family, sdiag_protocol = (byte)LibC.IPPROTO_TCP, idiag_states = states });
+                MemoryMarshal.Write(buf[NlmsghdrSize..], new inet_diag_req_v2 { sdiag_family = (byte)family, sdiag_protocol = (byte)IPPROTO_TCP, idiag_states = states });
             if (ports.Length == 0) return;
             int header = Header(type), bcLen = BytecodeSize(ports.Length);
             MemoryMarshal.Write(buf[header..], new nlattr { nla_len = (ushort)(Attr + bcLen), nla_type = LibC.INET_DIAG_REQ_BYTECODE });

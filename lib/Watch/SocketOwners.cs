@@ -15,7 +15,7 @@ public static class SocketOwners
     public static bool Sockets(int pid, HashSet<uint> inodes)
     {
         Span<byte> path = stackalloc byte[40];
-        int dir = LibC.open(ProcDirs.Path(path, pid, "fd"u8), LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        int dir = LibC.open(ProcDirs.Path(path, pid, "fd"u8), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
         if (dir < 0) return false;
         try
         {

@@ -1,6 +1,5 @@
 // One TCP socket as sock_diag reports it: the columns of netstat -tan and ss -tan.
 using System.Net;
-using UnpServers.Interop;
 
 namespace UnpServers.Watch;
 
@@ -16,7 +15,7 @@ public readonly record struct TcpEndpoint(UInt128 Address, ushort Port, bool V6)
     /// <param name="address">16 bytes in network order; for IPv4, the first 4.</param>
     public static TcpEndpoint From(int family, ReadOnlySpan<byte> address, ushort port)
     {
-        if (family == LibC.AF_INET)
+        if (family == AF_INET)
             return new(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(address), port, false);
         UInt128 a = System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian(address);
         return (a >> 32) == (V4MappedPrefix >> 32) ? new((uint)a, port, false) : new(a, port, true);

@@ -1,5 +1,4 @@
 using UnpServers.Interop;
-using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 
 namespace UnpServers.Testing;
 

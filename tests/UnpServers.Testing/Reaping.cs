@@ -20,7 +20,7 @@ public static class Reaping
     {
         var left = handles.ToList();
         var all = left.ToList();
-        foreach (ProcessHandle h in left) h.Signal(LibC.SIGKILL);
+        foreach (ProcessHandle h in left) h.Signal(SIGKILL);
         long deadline = Environment.TickCount64 + timeoutMs;
         while (left.Count > 0 && Environment.TickCount64 < deadline)
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using UnpServers.Interop;
 
 namespace UnpServers.Testing;
 
@@ -196,7 +195,7 @@ public sealed partial class ServerProcess : IDisposable
     public (int Code, long Ms)? Stop(int timeoutMs)
     {
         var sw = Stopwatch.StartNew();
-        Signal(LibC.SIGTERM);
+        Signal(SIGTERM);
         return WaitForExit(timeoutMs) is int code ? (code, sw.ElapsedMilliseconds) : null;
     }
 
@@ -227,8 +226,8 @@ public sealed partial class ServerProcess : IDisposable
     {
         // Children first, so none outlives the server unkilled; then the server. Children the
         // server did not reap come back to this process (the subreaper) and are reaped here.
-        foreach (ProcessHandle k in kids) k.Signal(LibC.SIGKILL);
-        self?.Signal(LibC.SIGKILL);
+        foreach (ProcessHandle k in kids) k.Signal(SIGKILL);
+        self?.Signal(SIGKILL);
         server.WaitForExit(5000); // Process reaps the server itself
         Reaping.KillAndReap(kids, 3000);
     }

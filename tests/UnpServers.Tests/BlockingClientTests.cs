@@ -27,7 +27,7 @@ public class BlockingClientTests
         cli.Type("before\n");
         Assert.That(Wait.Until(() => cli.StdoutText == "before\n", 10000), Is.True, "the first echo");
         int child = server.Children().Single();
-        using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) h?.Signal(LibC.SIGTERM);
+        using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) h?.Signal(SIGTERM);
         string closeWait = $"ss -Htan state close-wait '( dport = :{server.Port} )' | wc -l";
         Assert.That(Wait.Until(() => Run.Shell(closeWait).StdOut.Trim() == "1", 5000), Is.True, "the client's end in CLOSE_WAIT");
         Assert.That(cli.HasExited, Is.False, "blocked in fgets, the client has not seen the FIN");

@@ -74,7 +74,7 @@ public class ClientHardeningTests : SharedEchoServer
         Assert.That(code, Is.EqualTo(0), stderr);
         Assert.That(Encoding.ASCII.GetString(output), Is.EqualTo(string.Concat(Enumerable.Range(1, 5).Select(i => $"connection {i} of 5\n"))));
         Assert.That(Wait.Until(() => server.CountLog(new("^child \\d+ terminated, exit status 0$")) == 5, 5000), Is.True, server.Log);
-        server.Signal(Interop.LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         Assert.That(server.WaitForLog(new("^stats: .*"), 5000).Value, Does.Match(", peak active [12],"), "never more than 2 children at once");
     }
 

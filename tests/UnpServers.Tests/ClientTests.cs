@@ -48,7 +48,7 @@ public class ClientTests : SharedEchoServer
         Assert.That(Wait.Until(() => cli.StdoutText == "before\n", 5000), Is.True);
         int child = server.Children().Single();
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        server.SignalChild(child, LibC.SIGTERM);
+        server.SignalChild(child, SIGTERM);
         int? code = cli.WaitForExit(1000);
         Assert.That(code, Is.EqualTo(1), $"exit 1 within 1 s (after {sw.ElapsedMilliseconds} ms)");
         Assert.That(cli.Stderr.Trim(), Is.EqualTo("str_cli: server terminated prematurely"));
@@ -59,7 +59,7 @@ public class ClientTests : SharedEchoServer
     {
         using var server = ServerProcess.StartEcho();
         string port = server.Port.ToString();
-        server.Signal(LibC.SIGTERM);
+        server.Signal(SIGTERM);
         Assert.That(server.WaitForExit(5000), Is.EqualTo(0));
         var (code, output, stderr) = ClientProcess.Batch("echocli", [], 10000, "127.0.0.1", "--port", port);
         Assert.That(code, Is.Not.EqualTo(0));
@@ -134,7 +134,7 @@ public class ClientTests : SharedEchoServer
         using var cli = ClientProcess.Start("echocli", "127.0.0.1", "--port", server.Port.ToString(), "--sigpipe-demo", "--sigpipe", sigpipe);
         cli.Type("first\n");
         Assert.That(Wait.Until(() => cli.StdoutText == "first\n", 5000), Is.True);
-        server.SignalChild(server.Children().Single(), LibC.SIGTERM);
+        server.SignalChild(server.Children().Single(), SIGTERM);
         server.WaitForLog(new("terminated by signal 15"), 5000);
         cli.Type("second\n");
         int? code = cli.WaitForExit(5000);

@@ -64,7 +64,7 @@ public class DesignTests
             Assert.That(server.LogLines().Where(l => l.Contains(" allocated ")), Is.Not.Empty.And.All.Match(@"^child \d+ allocated 0 bytes$"),
                         "fork-safety R4: children allocate nothing");
 
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         Match stats = server.WaitForLog(new(@"^stats: accepted (\d+), active \d+, " + (NonForking.Contains(design) ? "peak" : @"reaped \d+, peak")), 5000);
         Assert.That(int.Parse(stats.Groups[1].Value), Is.EqualTo(19), server.Log);
         if (Preforked.Contains(design))
@@ -85,7 +85,7 @@ public class DesignTests
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == expected, 5000), Is.True, $"{expected} children: ps shows the design");
 
-        server.Signal(LibC.SIGTERM);
+        server.Signal(SIGTERM);
         Assert.That(server.WaitForExit(10000), Is.EqualTo(0), "exit status 0\n" + server.Log);
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty, "no child left behind, not even a zombie");
         foreach (Socket c in clients)
@@ -106,7 +106,7 @@ public class DesignTests
         foreach (Socket c in clients) Assert.That(TestSocket.Line(c, "before"), Is.EqualTo("before\n"));
 
         int victim = kids[0];
-        server.SignalChild(victim, LibC.SIGKILL);
+        server.SignalChild(victim, SIGKILL);
 
         Match replaced = server.WaitForLog(new($@"^child {victim} is gone; forked (\d+) in its place$"), 10000);
         int successor = int.Parse(replaced.Groups[1].Value);
@@ -137,12 +137,12 @@ public class DesignTests
         using var server = Start("prefork");
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
-        server.Signal(LibC.SIGSTOP);
+        server.Signal(SIGSTOP);
         Assert.That(Wait.Until(() => ProcFs.State(server.Pid) == 'T', 5000), Is.True, "the parent is stopped");
-        server.SignalChild(kids[0], LibC.SIGINT);
+        server.SignalChild(kids[0], SIGINT);
         Assert.That(Wait.Until(() => ProcFs.State(kids[0]) == 'Z', 5000), Is.True, "the child died; its SIGCHLD is pending");
-        server.Signal(LibC.SIGTERM);
-        server.Signal(LibC.SIGCONT);
+        server.Signal(SIGTERM);
+        server.Signal(SIGCONT);
         Assert.That(server.WaitForExit(10000), Is.EqualTo(0), server.Log);
         Assert.That(server.LogLines().Where(l => l.Contains("in its place")), Is.Empty, "nothing forked while stopping:\n" + server.Log);
     }
@@ -155,7 +155,7 @@ public class DesignTests
         using var server = Start(design);
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
-        server.Signal(LibC.SIGKILL);
+        server.Signal(SIGKILL);
         Assert.That(server.WaitForExit(5000), Is.Not.Null);
         Assert.That(Wait.Until(() => kids.All(k => !ProcFs.Exists(k) || ProcFs.State(k) == 'Z'), 5000), Is.True,
                     "every child ended with its parent");
@@ -176,7 +176,7 @@ public class DesignTests
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1 && InAccept(kids[0]), 5000), Is.True,
                     "the child waits in accept(), holding the lock");
-        server.SignalChild(kids[0], LibC.SIGKILL);
+        server.SignalChild(kids[0], SIGKILL);
         server.WaitForLog(new($@"^child {kids[0]} is gone; forked \d+ in its place$"), 10000);
         Assert.That(TestSocket.RoundTrip(server.Port, "still\n"u8.ToArray(), 15000), Is.EqualTo("still\n"u8.ToArray()),
                     "the successor took the lock and accepted");

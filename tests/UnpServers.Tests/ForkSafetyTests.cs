@@ -79,7 +79,7 @@ public class ForkSafetyTests
         using var s = Loopback.Connect(server.Port);
         Assert.That(TestSocket.Line(s, "served"), Is.EqualTo("served\n"));
         Assert.That(Wait.Until(() => server.Children().Length == 1, 5000), Is.True, "one child serves");
-        server.Signal(LibC.SIGKILL);
+        server.Signal(SIGKILL);
         Assert.That(server.WaitForExit(5000), Is.Not.Null, "the parent is gone");
         Assert.That(TestSocket.Line(s, "still served"), Is.EqualTo("still served\n"), "the orphaned child serves on");
         var e = Assert.Throws<SocketException>(() => Loopback.Connect(server.Port).Dispose(), "nothing listens on the port");
@@ -98,7 +98,7 @@ public class ForkSafetyTests
         using var s = Loopback.Connect(old.Port);
         Assert.That(TestSocket.Line(s, "served"), Is.EqualTo("served\n"));
         Assert.That(Wait.Until(() => old.Children().Length == 1, 5000), Is.True, "one child serves");
-        old.Signal(LibC.SIGKILL);
+        old.Signal(SIGKILL);
         Assert.That(old.WaitForExit(5000), Is.Not.Null, "the old parent is gone");
 
         string log = Path.Combine(Path.GetTempPath(), $"unp-echosrv-{Guid.NewGuid():N}.log");

@@ -20,8 +20,8 @@ public class HarnessTests
 
         c.Close(); // the child exits and the server reaps it: its pid is free for anyone
         Assert.That(Wait.Until(() => !h!.Exists, 5000), Is.True, "reaped by the server");
-        Assert.That(h!.Signal(LibC.SIGKILL), Is.False, "a reaped child's handle signals nobody");
-        Assert.That(() => server.SignalChild(kid, LibC.SIGKILL), Throws.InstanceOf<AssertionException>(), "nor does the server's");
+        Assert.That(h!.Signal(SIGKILL), Is.False, "a reaped child's handle signals nobody");
+        Assert.That(() => server.SignalChild(kid, SIGKILL), Throws.InstanceOf<AssertionException>(), "nor does the server's");
     }
 
     [Test]
@@ -33,7 +33,7 @@ public class HarnessTests
             using var c = Loopback.Connect(server.Port);
             Assert.That(TestSocket.Line(c, "x"), Is.EqualTo("x\n"));
             kid = server.Children().Single();
-            server.Signal(LibC.SIGKILL); // the child lives on, serving c
+            server.Signal(SIGKILL); // the child lives on, serving c
             Assert.That(server.WaitForExit(5000), Is.Not.Null, "the server is gone");
             Assert.That(Wait.Until(() => ProcFs.ParentOf(kid) != server.Pid, 5000), Is.True, "the orphan is adopted");
             Assert.That(ProcFs.ParentOf(kid), Is.EqualTo(Environment.ProcessId), "by the test process, its subreaper, not by PID 1 (which reaps nothing here)");

@@ -80,7 +80,7 @@ public class InetdTests
             // Start echosrv --inetd with the connection on 0 and 1, via the shell's redirection.
             var psi = new ProcessStartInfo("/bin/bash") { UseShellExecute = false }; // bash: descriptors above 9 in redirections
             foreach (string a in new[] { "-c", $"exec {Repo.Program("echosrv")} --inetd --log {log} <&{fd} >&{fd}" }) psi.ArgumentList.Add(a);
-            LibC.fcntl(fd, LibC.F_SETFD, 0); // let the shell inherit it
+            LibC.fcntl(fd, F_SETFD, 0); // let the shell inherit it
             using var p = Process.Start(psi)!;
             accepted.Close();
             Assert.That(TestSocket.Line(client, "inetd"), Is.EqualTo("inetd\n"));

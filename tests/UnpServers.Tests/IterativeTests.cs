@@ -27,9 +27,9 @@ public class IterativeTests
         using var held = Loopback.Connect(server.Port);
         Assert.That(TestSocket.Line(held, "held"), Is.EqualTo("held\n"));
 
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 1, active 1, peak active 1, "), 5000);
-        server.Signal(LibC.SIGHUP);
+        server.Signal(SIGHUP);
         server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
         Assert.That(TestSocket.Line(held, "still served"), Is.EqualTo("still served\n"), "the client is served on after them");
 
@@ -87,7 +87,7 @@ public class IterativeTests
             last = now;
             return stalled;
         }, 15000, pollMs: 300), Is.True, "the flood stalls: the server's write waits for us to read");
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 1, active 1, "), 5000);
         StopsAtOnceAndClosesTheClient(server, s);
         s.Close();
@@ -101,7 +101,7 @@ public class IterativeTests
         using var server = Start();
         for (int i = 0; i < 3; i++)
             Assert.That(TestSocket.RoundTrip(server.Port, "one at a time\n"u8.ToArray()), Is.EqualTo("one at a time\n"u8.ToArray()));
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         Assert.That(server.WaitForLog(new(@"^stats: .*"), 5000).Value,
                     Is.EqualTo("stats: accepted 3, active 0, peak active 1, log lines lost 0"));
     }

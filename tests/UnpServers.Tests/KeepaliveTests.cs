@@ -1,4 +1,3 @@
-using sockaddr_storage = Tmds.Linux.sockaddr_storage;
 using UnpServers.Unp;
 
 namespace UnpServers.Tests;
@@ -36,10 +35,10 @@ public class KeepaliveTests
                     uint len = 128;
                     int rc = peer ? LibC.getpeername(fd, ref ss, ref len) : LibC.getsockname(fd, ref ss, ref len);
                     if (rc < 0 || !Addresses.IsInet(ref ss) || Addresses.Port(ref ss) != port) continue;
-                    LibC.getsockopt(fd, LibC.SOL_SOCKET, LibC.SO_KEEPALIVE, out int on);
-                    LibC.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPIDLE, out int idle);
-                    LibC.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPINTVL, out int intvl);
-                    LibC.getsockopt(fd, LibC.IPPROTO_TCP, LibC.TCP_KEEPCNT, out int cnt);
+                    LibC.getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, out int on);
+                    LibC.getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, out int idle);
+                    LibC.getsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, out int intvl);
+                    LibC.getsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, out int cnt);
                     return new Options(on, idle, intvl, cnt);
                 }
                 finally { LibC.close(fd); }

@@ -22,7 +22,7 @@ public class LabCleanupTests
     }
 
     // Test cases, not attributes: Tmds.LibC's signal numbers are properties, not constants.
-    private static readonly object[] Stops = [new object[] { LibC.SIGINT, 130 }, new object[] { LibC.SIGHUP, 129 }, new object[] { LibC.SIGTERM, 143 }];
+    private static readonly object[] Stops = [new object[] { SIGINT, 130 }, new object[] { SIGHUP, 129 }, new object[] { SIGTERM, 143 }];
 
     /// <summary>Ctrl-C (as kill -INT), a closed terminal (SIGHUP), kill: in the middle of a two-host
     /// lab, with its hosts, its capture, its server and its client all running.</summary>

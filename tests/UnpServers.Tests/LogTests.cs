@@ -23,7 +23,7 @@ public class LogTests
     {
         var line = new LogLine(32).Add(new string('é', 40)).Add(" more"u8).Add(" more");
         Assert.That(() => new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(line.Text), Throws.Nothing);
-        Assert.That(LibC.pipe2(out int r, out int w, LibC.O_CLOEXEC), Is.EqualTo(0));
+        Assert.That(LibC.pipe2(out int r, out int w, O_CLOEXEC), Is.EqualTo(0));
         try
         {
             line.WriteTo(w);
@@ -57,7 +57,7 @@ public class LogTests
             Assert.That(TestSocket.RoundTrip(server.Port, "before\n"u8.ToArray()), Is.EqualTo("before\n"u8.ToArray()));
             server.WaitForLog(turn, 5000); // the turn's line is written, in the first file
             File.Move(server.LogPath, rotated);
-            server.Signal(LibC.SIGHUP);
+            server.Signal(SIGHUP);
             server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
 
             for (int i = 0; i < 4; i++)
@@ -120,7 +120,7 @@ public class LogTests
             Assert.That(after, Does.Match(@"^listening on [^\n]*\n([^\n]*\n)*$"), "whole lines only: the part of a line written before ENOSPC was taken back");
 
             File.Delete(filler);
-            server.Signal(LibC.SIGUSR1);
+            server.Signal(SIGUSR1);
             Match m = server.WaitForLog(new(@"^stats: .*, log lines lost (\d+)$"), 5000);
             Assert.That(int.Parse(m.Groups[1].Value), Is.GreaterThanOrEqualTo(3), "at least the three connection lines: " + server.Log);
             Assert.That(Regex.Matches(server.StdErr, Regex.Escape(report)), Has.Count.EqualTo(1), "reported once: " + server.StdErr);

@@ -16,7 +16,7 @@ public class MaxChildrenTests
     public void AtTheLimitTheOthersWaitAndAreServedAsOthersLeave([ValueSource(nameof(Designs))] string design, [Values(1, 3)] int limit)
     {
         using var server = ServerProcess.StartEcho("--model", design, "--max-children", limit.ToString());
-        server.Signal(LibC.SIGSTOP);
+        server.Signal(SIGSTOP);
         List<Socket> clients = [];
         try
         {
@@ -30,7 +30,7 @@ public class MaxChildrenTests
         }
         finally
         {
-            server.Signal(LibC.SIGCONT);
+            server.Signal(SIGCONT);
         }
         for (int i = 0; i < limit; i++) Assert.That(Echo(clients[i]), Is.EqualTo("queued\n"), $"client {i} is served");
         AssertServing(server, accepted: limit, active: limit);
@@ -60,7 +60,7 @@ public class MaxChildrenTests
         for (int round = 0; round < 2; round++)
         {
             int before = server.CountLog(new("^stats: "));
-            server.Signal(LibC.SIGUSR1);
+            server.Signal(SIGUSR1);
             Assert.That(Wait.Until(() => server.CountLog(new("^stats: ")) > before, 5000), Is.True, server.Log);
         }
         Assert.That(server.LogLines().Last(l => l.StartsWith("stats: ")), Does.StartWith($"stats: accepted {accepted}, active {active},"), server.Log);

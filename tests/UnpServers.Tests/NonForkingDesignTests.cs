@@ -24,7 +24,7 @@ public class NonForkingDesignTests(string design) : SharedEchoServer("--model", 
         using var held = Loopback.Connect(Server.Port);
         TestSocket.Line(held, "held");
         int before = Server.CountLog(new("^stats: "));
-        Server.Signal(LibC.SIGUSR1);
+        Server.Signal(SIGUSR1);
         Assert.That(Wait.Until(() => Server.CountLog(new("^stats: ")) > before, 5000), Is.True, "a stats line");
         string stats = Server.LogLines().Last(l => l.StartsWith("stats: "));
         Assert.That(stats, Does.Match(@"^stats: accepted \d+, active [1-9]\d*, peak active [1-9]\d*, log lines lost 0$"), "no children: no reaped nor fork failures");
@@ -37,7 +37,7 @@ public class NonForkingDesignTests(string design) : SharedEchoServer("--model", 
         using var held = Loopback.Connect(Server.Port);
         TestSocket.Line(held, "held"); // the thread design has a connection thread now
         ulong handled = 0;
-        foreach (int sig in (int[])[LibC.SIGHUP, LibC.SIGINT, LibC.SIGUSR1, LibC.SIGTERM, LibC.SIGCHLD]) handled |= 1UL << (sig - 1);
+        foreach (int sig in (int[])[SIGHUP, SIGINT, SIGUSR1, SIGTERM, SIGCHLD]) handled |= 1UL << (sig - 1);
         var tasks = Directory.GetDirectories($"/proc/{Server.Pid}/task");
         Assert.That(tasks, Is.Not.Empty);
         foreach (string task in tasks)
@@ -100,7 +100,7 @@ public class NonForkingDesignTests(string design) : SharedEchoServer("--model", 
         foreach (Socket c in idle) TestSocket.Line(c, "x");
         using Socket hog = NeverReader(server.Port);
 
-        server.Signal(LibC.SIGTERM);
+        server.Signal(SIGTERM);
         Assert.That(server.WaitForExit(10000), Is.EqualTo(0), "exit status 0 within 10 s");
         server.WaitForLog(new("^stopped$"), 1000);
         Assert.That(ProcFs.Exists(server.Pid), Is.False, "the server is gone");
@@ -174,7 +174,7 @@ public class NonForkingDesignOptionTests
             File.Move(server.LogPath, server.LogPath + ".1");
             try
             {
-                server.Signal(LibC.SIGHUP);
+                server.Signal(SIGHUP);
                 server.WaitForLog(new("^received SIGHUP; log reopened$"), 5000);
                 using var c = Loopback.Connect(server.Port);
                 Assert.That(TestSocket.Line(c, "after hup"), Is.EqualTo("after hup\n"));
@@ -182,7 +182,7 @@ public class NonForkingDesignOptionTests
             finally { File.Delete(server.LogPath + ".1"); }
         }
         using var plain = ServerProcess.Start("echosrv", ["--model", design], logToStdout: true);
-        plain.Signal(LibC.SIGHUP);
+        plain.Signal(SIGHUP);
         Assert.That(plain.WaitForExit(10000), Is.EqualTo(0));
         plain.WaitForLog(new("^received SIGHUP, no --log file to reopen: stopping$"), 1000);
     }

@@ -20,12 +20,12 @@ public class PidReuseTests
         int child = server.Children().Single();
 
         // The server stopped, its child killed (and reaped by the kernel): the server has not yet seen it go.
-        server.Signal(LibC.SIGSTOP);
+        server.Signal(SIGSTOP);
         Stranger? stranger = null;
         try
         {
             Assert.That(Wait.Until(() => ProcFs.State(server.Pid) == 'T', 5000), Is.True);
-            using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) Assert.That(h?.Signal(LibC.SIGKILL), Is.True, "the server's child");
+            using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) Assert.That(h?.Signal(SIGKILL), Is.True, "the server's child");
             Assert.That(Wait.Until(() => !ProcFs.Exists(child), 5000), Is.True, "the kernel reaps the child");
 
             // Another process takes the pid: ns_last_pid makes it the next one allocated.
@@ -36,8 +36,8 @@ public class PidReuseTests
             }
             if (stranger?.Pid != child) Assert.Inconclusive($"pid {child} could not be reused (other processes took it first)");
 
-            server.Signal(LibC.SIGTERM);
-            server.Signal(LibC.SIGCONT);
+            server.Signal(SIGTERM);
+            server.Signal(SIGCONT);
             Assert.That(server.WaitForExit(10000), Is.EqualTo(0), server.Log);
             // A sleep that was sent SIGTERM dies on its way back to sleeping; one that was not reaches 'S'.
             Wait.Until(() => !ProcFs.Exists(child) || ProcFs.State(child) == 'S', 5000);
@@ -45,7 +45,7 @@ public class PidReuseTests
         }
         finally
         {
-            server.Signal(LibC.SIGCONT);
+            server.Signal(SIGCONT);
             stranger?.Dispose();
         }
     }
@@ -77,7 +77,7 @@ public class PidReuseTests
         /// <summary>Kills the sleep only after checking that it is still our bash's child; then bash ends.</summary>
         public void Dispose()
         {
-            using (ProcessHandle? sleep = ProcessHandle.OfChild(Pid, _bash.Id)) sleep?.Signal(LibC.SIGKILL);
+            using (ProcessHandle? sleep = ProcessHandle.OfChild(Pid, _bash.Id)) sleep?.Signal(SIGKILL);
             if (!_bash.WaitForExit(5000)) _bash.Kill(entireProcessTree: true);
             _bash.WaitForExit(5000);
             _bash.Dispose();

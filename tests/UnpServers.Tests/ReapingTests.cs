@@ -28,7 +28,7 @@ public class ReapingTests
     private static string StatsNow(ServerProcess server)
     {
         int before = server.CountLog(new("^stats: "));
-        server.Signal(Interop.LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         Assert.That(Wait.Until(() => server.CountLog(new("^stats: ")) > before, 5000), Is.True, server.Log);
         return server.LogLines().Last(l => l.StartsWith("stats: "));
     }
@@ -60,7 +60,7 @@ public class ReapingTests
         // Stopped, the server cannot read a SIGCHLD before the next child exits: the five
         // exits leave one pending SIGCHLD (standard signals are not queued, UNP 5.9), and
         // tcpserv03 calls wait() once for it. A waitpid loop would collect all five.
-        server.Signal(Interop.LibC.SIGSTOP);
+        server.Signal(SIGSTOP);
         try
         {
             Assert.That(Wait.Until(() => ProcFs.State(server.Pid) == 'T', 5000), Is.True, "the server is stopped");
@@ -68,7 +68,7 @@ public class ReapingTests
             Assert.That(Wait.Until(() => kids.All(k => ProcFs.State(k) == 'Z'), 5000), Is.True,
                 $"five zombies: {string.Join(' ', kids.Select(ProcFs.State))}");
         }
-        finally { server.Signal(Interop.LibC.SIGCONT); }
+        finally { server.Signal(SIGCONT); }
         Assert.That(StatsNow(server), Is.EqualTo("stats: accepted 5, active 0, reaped 1, peak active 5, fork failures 0, log lines lost 0"));
         Assert.That(server.CountLog(new(@"^child \d+ terminated, exit status 0$")), Is.EqualTo(1), server.Log);
         Assert.That(ProcFs.Zombies(server.Pid), Has.Length.EqualTo(4), "four zombies stay");
@@ -89,7 +89,7 @@ public class ReapingTests
         Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True, "the kernel reaps: no zombie, no child");
         // The stats line must count all five even when their SIGCHLD is still pending behind
         // SIGUSR1 (signalfd reads the lower number first): once stats is logged, it is final.
-        server.Signal(Interop.LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         server.WaitForLog(new(@"^stats: "), 5000);
         Assert.That(server.LogLines().Where(l => l.StartsWith("stats: ")),
             Is.EqualTo(new[] { "stats: accepted 5, active 0, reaped by the kernel 5, peak active 5, fork failures 0, log lines lost 0" }),

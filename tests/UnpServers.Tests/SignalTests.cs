@@ -10,11 +10,11 @@ public class SignalTests
     // in the child would act for a runtime the child does not have.
     private static readonly object[] Kills =
     [
-        new object[] { "fork", LibC.SIGTERM, "SIGTERM" }, new object[] { "fork", LibC.SIGKILL, "SIGKILL" },
-        new object[] { "fork", LibC.SIGINT, "SIGINT" }, new object[] { "fork", LibC.SIGHUP, "SIGHUP" },
-        new object[] { "fork", LibC.SIGQUIT, "SIGQUIT" }, new object[] { "fork", LibC.SIGABRT, "SIGABRT" },
-        new object[] { "fork", LibC.SIGSEGV, "SIGSEGV" }, new object[] { "fork", LibC.SIGFPE, "SIGFPE" },
-        new object[] { "exec", LibC.SIGTERM, "SIGTERM" }, new object[] { "exec", LibC.SIGKILL, "SIGKILL" },
+        new object[] { "fork", SIGTERM, "SIGTERM" }, new object[] { "fork", SIGKILL, "SIGKILL" },
+        new object[] { "fork", SIGINT, "SIGINT" }, new object[] { "fork", SIGHUP, "SIGHUP" },
+        new object[] { "fork", SIGQUIT, "SIGQUIT" }, new object[] { "fork", SIGABRT, "SIGABRT" },
+        new object[] { "fork", SIGSEGV, "SIGSEGV" }, new object[] { "fork", SIGFPE, "SIGFPE" },
+        new object[] { "exec", SIGTERM, "SIGTERM" }, new object[] { "exec", SIGKILL, "SIGKILL" },
     ];
 
     [TestCaseSource(nameof(Kills))]
@@ -56,7 +56,7 @@ public class SignalTests
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 3, 5000), Is.True);
 
         var sw = Stopwatch.StartNew();
-        server.Signal(LibC.SIGTERM);
+        server.Signal(SIGTERM);
         int? code = server.WaitForExit(2000);
         Assert.That(code, Is.EqualTo(0), $"exit status within 2 s (took {sw.ElapsedMilliseconds} ms)");
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty, "no child left behind");
@@ -72,7 +72,7 @@ public class SignalTests
     public void SigintStopsTheServerToo()
     {
         using var server = ServerProcess.StartEcho();
-        server.Signal(LibC.SIGINT);
+        server.Signal(SIGINT);
         Assert.That(server.WaitForExit(2000), Is.EqualTo(0));
     }
 
@@ -123,7 +123,7 @@ public class SignalTests
         try
         {
             Assert.That(Wait.Until(() => (conn = ChildSocket.Take(child, pidfd, port, out _)) >= 0, 5000), Is.True, "the child's socket (pidfd_getfd)");
-            Assert.That(LibC.setsockopt(conn, LibC.SOL_SOCKET, LibC.SO_SNDBUF, 4096), Is.Zero);
+            Assert.That(LibC.setsockopt(conn, SOL_SOCKET, SO_SNDBUF, 4096), Is.Zero);
         }
         finally
         {
@@ -167,7 +167,7 @@ public class SignalTests
         using var server = ServerProcess.StartEcho();
         for (int i = 0; i < 3; i++) TestSocket.RoundTrip(server.Port, [1, 2, 3]);
         Assert.That(Wait.Until(() => server.CountLog(new("terminated")) == 3, 5000), Is.True);
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 3, active 0, reaped 3, peak active [12], fork failures 0, log lines lost 0$"), 5000);
     }
 
@@ -179,7 +179,7 @@ public class SignalTests
         File.Move(server.LogPath, rotated); // what logrotate does
         try
         {
-            server.Signal(LibC.SIGHUP);
+            server.Signal(SIGHUP);
             Assert.That(Wait.Until(() => File.Exists(server.LogPath), 5000), Is.True, "the log is created again");
             TestSocket.RoundTrip(server.Port, [42]);
             server.WaitForLog(new(@"^connection from 127\.0\.0\.1"), 5000);
@@ -200,7 +200,7 @@ public class SignalTests
         TestSocket.Line(s, "x");
         int[] kids = [];
         Assert.That(Wait.Until(() => (kids = server.Children()).Length == 1, 5000), Is.True);
-        server.Signal(LibC.SIGHUP);
+        server.Signal(SIGHUP);
         Assert.That(server.WaitForExit(5000), Is.EqualTo(0));
         Assert.That(kids.Where(ProcFs.Exists), Is.Empty);
         Assert.That(server.Log, Does.Contain("received SIGHUP, no --log file to reopen: stopping"));

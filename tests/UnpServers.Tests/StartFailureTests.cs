@@ -51,7 +51,7 @@ public class StartFailureTests
     private static int ForkFailures(ServerProcess server)
     {
         int before = server.CountLog(new("^stats: "));
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         Assert.That(Wait.Until(() => server.CountLog(new("^stats: ")) > before, 5000), Is.True, server.Log);
         return int.Parse(Regex.Match(server.LogLines().Last(l => l.StartsWith("stats: ")), @"fork failures (\d+)").Groups[1].Value);
     }
@@ -93,7 +93,7 @@ public class StartFailureTests
         var lockError = new Regex(@"^child \d+: my_lock_wait error: No locks available \(ENOLCK\)$");
         using (new Strace(server.Pid, "-f", "-e", "trace=fcntl", "-e", "inject=fcntl:error=ENOLCK"))
         {
-            server.SignalChild(kids[0], LibC.SIGKILL); // its replacement, and theirs, are traced
+            server.SignalChild(kids[0], SIGKILL); // its replacement, and theirs, are traced
             server.WaitForLog(lockError, 10000);
             var clock = Stopwatch.StartNew();
             // Replaced at once, then after 200, 400, 800 ms: five lock errors take 1.4 s at least.

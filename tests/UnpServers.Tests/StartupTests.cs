@@ -66,14 +66,14 @@ public partial class StartupTests
     public void Sigusr1LogsStatsSighupReopensTheLogSigtermStops(string program, string args)
     {
         using var server = ServerProcess.Start(program, Words(args));
-        server.Signal(LibC.SIGUSR1);
+        server.Signal(SIGUSR1);
         server.WaitForLog(new(@"^stats: accepted 0, active 0, "), 5000);
 
         string rotated = server.LogPath + ".1";
         File.Move(server.LogPath, rotated); // what logrotate does
         try
         {
-            server.Signal(LibC.SIGHUP);
+            server.Signal(SIGHUP);
             server.WaitForLog(new(@"^received SIGHUP; log reopened$"), 5000);
             Served(program, server.Port);
             // --exec: the exec'd child logs its peer through the descriptor it inherited, the new file.
@@ -85,7 +85,7 @@ public partial class StartupTests
             File.Delete(rotated);
         }
 
-        server.StopsOn(LibC.SIGTERM, "SIGTERM");
+        server.StopsOn(SIGTERM, "SIGTERM");
     }
 
     [TestCaseSource(nameof(ServerModes))]
@@ -93,14 +93,14 @@ public partial class StartupTests
     {
         using var server = ServerProcess.Start(program, Words(args));
         Served(program, server.Port);
-        server.StopsOn(LibC.SIGINT, "SIGINT");
+        server.StopsOn(SIGINT, "SIGINT");
     }
 
     [TestCaseSource(nameof(ServerModes))]
     public void SighupWithoutALogStops(string program, string args)
     {
         using var server = ServerProcess.Start(program, Words(args), logToStdout: true);
-        server.Signal(LibC.SIGHUP);
+        server.Signal(SIGHUP);
         Assert.That(server.WaitForExit(5000), Is.EqualTo(0), server.Log);
         Assert.That(server.Log, Does.Contain("received SIGHUP, no --log file to reopen: stopping"));
     }
@@ -121,9 +121,9 @@ public partial class StartupTests
             bool stuck = Wait.Until(() => File.ReadAllText($"/proc/{p.Id}/environ").Split('\0').Any(e => e.StartsWith($"UNPSERVERS_REEXEC={p.Id},"))
                                           && Directory.GetFiles($"/proc/{p.Id}/fd").Any(f => (new FileInfo(f).LinkTarget ?? "").StartsWith("socket:")), 10000);
             Assert.That(stuck, Is.True, "the server reached listen()");
-            using (ProcessHandle? h = ProcessHandle.OfOwnChild(p.Id)) h?.Signal(LibC.SIGTERM);
+            using (ProcessHandle? h = ProcessHandle.OfOwnChild(p.Id)) h?.Signal(SIGTERM);
             Assert.That(p.WaitForExit(5000), Is.True, "SIGTERM ends a start-up stuck before the signalfd");
-            Assert.That(p.ExitCode, Is.EqualTo(128 + LibC.SIGTERM), "the default action, as for the C server");
+            Assert.That(p.ExitCode, Is.EqualTo(128 + SIGTERM), "the default action, as for the C server");
         }
         finally
         {

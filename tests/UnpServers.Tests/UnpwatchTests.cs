@@ -127,7 +127,7 @@ public class UnpwatchTests
         Assert.That(TestSocket.Line(client, "hi"), Is.EqualTo("hi\n"));
         int child = server.Children().Single();
         Assert.That(watch.WaitForEvent($"child {child} forked"), Is.True, watch.Events);
-        server.Signal(LibC.SIGSTOP);
+        server.Signal(SIGSTOP);
         try
         {
             client.Close();
@@ -136,7 +136,7 @@ public class UnpwatchTests
         }
         finally
         {
-            server.Signal(LibC.SIGCONT);
+            server.Signal(SIGCONT);
         }
         Assert.That(watch.WaitForEvent($"child {child} reaped (a zombie for "), Is.True, watch.Events);
         Assert.That(Wait.Until(() => server.Children().Length == 0, 5000), Is.True);
@@ -154,7 +154,7 @@ public class UnpwatchTests
         Assert.That(Wait.Until(() => cli.StdoutText == "before\n", 10000), Is.True, "the first echo");
         int child = server.Children().Single();
         Assert.That(watch.WaitForEvent($"child {child} forked"), Is.True, watch.Events); // seen alive, so its end is seen too
-        Assert.That(server.TrySignalChild(child, LibC.SIGTERM), Is.True);
+        Assert.That(server.TrySignalChild(child, SIGTERM), Is.True);
         string port = server.Port.ToString();
         // The server's end is in FIN_WAIT_1 until the client's kernel acknowledges the FIN.
         string frame = OnceUntil(server.Port, $@"^CLOSE_WAIT\s+127\.0\.0\.1:\d+\s+127\.0\.0\.1:{port}\s", $@"^FIN_WAIT_2\s+127\.0\.0\.1:{port}\s");
@@ -217,7 +217,7 @@ public class UnpwatchTests
         Assert.That(watch.WaitForEvent($"server {server.Pid} reaped"), Is.True, watch.Events);
         Assert.That(watch.WaitForEvent($"no server on port {server.Port}: watching for a new one"), Is.True, watch.Events);
         Assert.That(watch.WaitForEvent($"listener *:{server.Port} closed"), Is.True, watch.Events);
-        watch.Signal(LibC.SIGTERM);
+        watch.Signal(SIGTERM);
         Assert.That(watch.WaitForExit(5000), Is.EqualTo(0), watch.Output);
         Assert.That(watch.Output, Does.Not.Contain("\u001b").And.Not.Contain("   at "), "piped: plain text, and no stack trace");
     }

@@ -204,7 +204,7 @@ public sealed class Soak(Options options, ServerProcess server)
             _live.TryRemove(port, out _); // before the socket closes: the port stays ours until then
             if (sabotagedChild >= 0)
             {
-                LibC.pidfd_send_signal(sabotagedChild, LibC.SIGKILL); // a stopped child: its hang was seen
+                LibC.pidfd_send_signal(sabotagedChild, SIGKILL); // a stopped child: its hang was seen
                 LibC.close(sabotagedChild);
             }
         }
@@ -264,7 +264,7 @@ public sealed class Soak(Options options, ServerProcess server)
                     Thread.Sleep(1);
                     continue;
                 }
-                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? LibC.SIGTERM : LibC.SIGKILL);
+                killed = KillAttributed(kids[rnd.Next(kids.Length)], term ? SIGTERM : SIGKILL);
             }
             if (!killed) continue;
             if (term) Interlocked.Increment(ref _termKills);
@@ -303,7 +303,7 @@ public sealed class Soak(Options options, ServerProcess server)
             }
             finally
             {
-                LibC.pidfd_send_signal(pidfd, LibC.SIGCONT); // a SIGTERM is delivered now
+                LibC.pidfd_send_signal(pidfd, SIGCONT); // a SIGTERM is delivered now
             }
         }
         finally
@@ -315,7 +315,7 @@ public sealed class Soak(Options options, ServerProcess server)
     /// <summary>SIGSTOP, then waits (50 ms at most) until the child is stopped; false if it is gone or will not stop.</summary>
     private static bool Freeze(int pid, int pidfd)
     {
-        if (LibC.pidfd_send_signal(pidfd, LibC.SIGSTOP) < 0) return false;
+        if (LibC.pidfd_send_signal(pidfd, SIGSTOP) < 0) return false;
         long deadline = Environment.TickCount64 + 50;
         for (;;)
         {
@@ -323,7 +323,7 @@ public sealed class Soak(Options options, ServerProcess server)
             if (state == 'T') return true;
             if (state is 'Z' or '?' || Environment.TickCount64 > deadline)
             {
-                LibC.pidfd_send_signal(pidfd, LibC.SIGCONT);
+                LibC.pidfd_send_signal(pidfd, SIGCONT);
                 return false;
             }
             Thread.SpinWait(100);
@@ -348,7 +348,7 @@ public sealed class Soak(Options options, ServerProcess server)
                 int pidfd = LibC.pidfd_open(pid, 0);
                 if (pidfd < 0) continue;
                 if (ProcFs.ParentOf(pid) == server.Pid && ChildSocket.PeerPort(pid, pidfd) == port
-                    && LibC.pidfd_send_signal(pidfd, kill ? LibC.SIGKILL : LibC.SIGSTOP) == 0)
+                    && LibC.pidfd_send_signal(pidfd, kill ? SIGKILL : SIGSTOP) == 0)
                 {
                     if (Wait.Until(() => ProcFs.State(pid) is var st && (kill ? st is 'Z' or '?' : st == 'T'), 5000, 1))
                     {

@@ -35,11 +35,11 @@ public sealed class EventLog : IDisposable
         if (path == "-")
         {
             (_fd, _ownFd, _name) = (Stdio.Out, false, "stdout");
-            if (_fd < 0) WriteError = LibC.EBADF;
+            if (_fd < 0) WriteError = EBADF;
             return;
         }
         byte[] name = [.. Cli.RawArguments.OptionValue("events", path), 0]; // the bytes typed: a name that is not UTF-8 names that file
-        int fd = LibC.open(name, LibC.O_WRONLY | LibC.O_CREAT | LibC.O_TRUNC | LibC.O_CLOEXEC, 0x1a4 /* 0644 */);
+        int fd = LibC.open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0x1a4 /* 0644 */);
         if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {path}: {ErrorText.Describe(Errno.Last)}");
         (_fd, _ownFd, _name) = (fd, true, path);
     }

@@ -27,7 +27,7 @@ public sealed class ExitWatch : IDisposable
     /// <param name="live">False for one frame (--once): no pidfds.</param>
     public ExitWatch(bool live)
     {
-        _epfd = live ? LibC.epoll_create1(LibC.EPOLL_CLOEXEC) : -1;
+        _epfd = live ? LibC.epoll_create1(EPOLL_CLOEXEC) : -1;
         if (live && _epfd < 0) throw new UnpException("epoll_create1", Errno.Last);
     }
 
@@ -40,7 +40,7 @@ public sealed class ExitWatch : IDisposable
         if (_epfd < 0) return;
         int fd = LibC.pidfd_open(t.Pid, 0);
         if (fd < 0) return; // gone already, or a kernel before 5.3: the frames still see the exit
-        if (LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_ADD, fd, LibC.EPOLLIN, (uint)t.Pid) < 0)
+        if (LibC.epoll_ctl(_epfd, EPOLL_CTL_ADD, fd, EPOLLIN, (uint)t.Pid) < 0)
         {
             LibC.close(fd);
             return;
@@ -62,7 +62,7 @@ public sealed class ExitWatch : IDisposable
     /// <summary>It has exited: its pidfd has said so (and would stay readable). Kept for ExitStatus.</summary>
     public void Stop(WatchedTask t)
     {
-        if (t.PidFd >= 0) LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_DEL, t.PidFd, 0, 0);
+        if (t.PidFd >= 0) LibC.epoll_ctl(_epfd, EPOLL_CTL_DEL, t.PidFd, 0, 0);
     }
 
     /// <summary>The wait status of a process reaped before /proc showed it as a zombie, from its pidfd; null if the kernel cannot say.</summary>

@@ -19,7 +19,7 @@ public sealed class SignalPipe : IDisposable
 
     public SignalPipe(params PosixSignal[] signals)
     {
-        if (LibC.pipe2(out _read, out _write, LibC.O_NONBLOCK | LibC.O_CLOEXEC) < 0) throw new UnpException("pipe", Errno.Last);
+        if (LibC.pipe2(out _read, out _write, O_NONBLOCK | O_CLOEXEC) < 0) throw new UnpException("pipe", Errno.Last);
         foreach (PosixSignal s in signals) _registrations.Add(PosixSignalRegistration.Create(s, Handle));
     }
 
@@ -39,16 +39,16 @@ public sealed class SignalPipe : IDisposable
 
     private static int Number(PosixSignal s) => s switch
     {
-        PosixSignal.SIGHUP => LibC.SIGHUP,
-        PosixSignal.SIGINT => LibC.SIGINT,
-        PosixSignal.SIGQUIT => LibC.SIGQUIT,
-        PosixSignal.SIGTERM => LibC.SIGTERM,
-        PosixSignal.SIGCONT => LibC.SIGCONT,
-        PosixSignal.SIGWINCH => LibC.SIGWINCH,
-        PosixSignal.SIGTSTP => LibC.SIGTSTP,
-        PosixSignal.SIGTTIN => LibC.SIGTTIN,
-        PosixSignal.SIGTTOU => LibC.SIGTTOU,
-        PosixSignal.SIGCHLD => LibC.SIGCHLD,
+        PosixSignal.SIGHUP => SIGHUP,
+        PosixSignal.SIGINT => SIGINT,
+        PosixSignal.SIGQUIT => SIGQUIT,
+        PosixSignal.SIGTERM => SIGTERM,
+        PosixSignal.SIGCONT => SIGCONT,
+        PosixSignal.SIGWINCH => SIGWINCH,
+        PosixSignal.SIGTSTP => SIGTSTP,
+        PosixSignal.SIGTTIN => SIGTTIN,
+        PosixSignal.SIGTTOU => SIGTTOU,
+        PosixSignal.SIGCHLD => SIGCHLD,
         _ => (int)s, // a raw number
     };
 

@@ -41,10 +41,10 @@ public sealed class Terminal
         if (IsTerminal(Stdio.In) && LibC.tcgetattr(Stdio.In, out _saved) == 0)
         {
             termios raw = _saved;
-            raw.c_lflag &= ~(LibC.ICANON | LibC.ECHO);
-            raw.c_cc[LibC.VMIN] = 1;
-            raw.c_cc[LibC.VTIME] = 0;
-            Keys = LibC.tcsetattr(Stdio.In, LibC.TCSANOW, raw) == 0;
+            raw.c_lflag &= ~(ICANON | ECHO);
+            raw.c_cc[VMIN] = 1;
+            raw.c_cc[VTIME] = 0;
+            Keys = LibC.tcsetattr(Stdio.In, (int)TCSANOW, raw) == 0;
         }
         Write("\e[?1049h\e[?25l"); // the alternate screen, no cursor (the first frame clears it)
         _on = true;
@@ -54,7 +54,7 @@ public sealed class Terminal
     {
         if (!_on) return;
         Write("\e[?25h\e[?1049l"); // the cursor back, the screen as it was
-        if (Keys) LibC.tcsetattr(Stdio.In, LibC.TCSANOW, _saved);
+        if (Keys) LibC.tcsetattr(Stdio.In, (int)TCSANOW, _saved);
         Keys = false;
         _on = false;
     }

@@ -129,7 +129,7 @@ public sealed class WatchedTask : IDisposable
                 }
                 return;
             }
-            if (_syscall == null || (n < 0 && UnpServers.Unp.Errno.Last is var e && (e == LibC.EACCES || e == LibC.EPERM)))
+            if (_syscall == null || (n < 0 && UnpServers.Unp.Errno.Last is var e && (e == EACCES || e == EPERM)))
             {
                 _syscall?.Dispose();
                 _syscall = null;

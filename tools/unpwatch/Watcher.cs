@@ -47,14 +47,14 @@ public static class Watcher
             return Quit(screen.Print(frame, blankAfter: false));
         }
 
-        int epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        int epfd = LibC.epoll_create1(EPOLL_CLOEXEC);
         if (epfd < 0) throw new UnpException("epoll_create1", Errno.Last);
-        LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_ADD, view.ExitsFd, LibC.EPOLLIN, ExitTag);
+        LibC.epoll_ctl(epfd, EPOLL_CTL_ADD, view.ExitsFd, EPOLLIN, ExitTag);
         using var signals = tty
             ? new SignalPipe(PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT,
                              PosixSignal.SIGWINCH, PosixSignal.SIGTSTP, PosixSignal.SIGCONT)
             : new SignalPipe(PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT);
-        LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_ADD, signals.Fd, LibC.EPOLLIN, SignalTag);
+        LibC.epoll_ctl(epfd, EPOLL_CTL_ADD, signals.Fd, EPOLLIN, SignalTag);
         Terminal? term = tty ? new Terminal() : null;
         try
         {
@@ -105,7 +105,7 @@ public static class Watcher
             long wake = Math.Min(nextFrame, view.NextLook);
             int timeout = (int)Math.Clamp((wake - Stopwatch.GetTimestamp() + Stopwatch.Frequency / 1000 - 1) * 1000 / Stopwatch.Frequency, 0, 1000);
             int n = LibC.epoll_wait(epfd, ready, timeout);
-            if (n < 0 && Errno.Last != LibC.EINTR) throw new UnpException("epoll_wait", Errno.Last);
+            if (n < 0 && Errno.Last != EINTR) throw new UnpException("epoll_wait", Errno.Last);
             now = Stopwatch.GetTimestamp();
             for (int i = 0; i < n; i++)
             {
@@ -125,20 +125,20 @@ public static class Watcher
     /// <summary>A signal, read from the pipe; true when it ends the view.</summary>
     private static bool Signal(int sig, Terminal? term, Screen screen, int epfd)
     {
-        if (sig == LibC.SIGWINCH)
+        if (sig == SIGWINCH)
         {
             (int rows, int cols) = Terminal.Size();
             screen.Resize(rows, cols);
             return false;
         }
-        if (sig == LibC.SIGTSTP) // Ctrl-Z: the terminal as it was, then stopped as the shell expects
+        if (sig == SIGTSTP) // Ctrl-Z: the terminal as it was, then stopped as the shell expects
         {
             if (term == null) return false;
             term.Leave();
-            LibC.kill(LibC.getpid(), LibC.SIGSTOP);
+            LibC.kill(LibC.getpid(), SIGSTOP);
             return false;
         }
-        if (sig == LibC.SIGCONT) // fg: the view again, drawn whole
+        if (sig == SIGCONT) // fg: the view again, drawn whole
         {
             if (term != null) Show(term, screen, epfd);
             return false;
@@ -153,7 +153,7 @@ public static class Watcher
         nint n = LibC.read(Stdio.In, keys);
         if (n <= 0)
         {
-            if (n == 0 || Errno.Last != LibC.EAGAIN) LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_DEL, Stdio.In, 0, 0); // no more keys
+            if (n == 0 || Errno.Last != EAGAIN) LibC.epoll_ctl(epfd, EPOLL_CTL_DEL, Stdio.In, 0, 0); // no more keys
             return false;
         }
         foreach (byte k in keys[..(int)n])
@@ -170,7 +170,7 @@ public static class Watcher
         term.Enter();
         (int rows, int cols) = Terminal.Size();
         screen.Resize(rows, cols);
-        if (term.Keys) LibC.epoll_ctl(epfd, LibC.EPOLL_CTL_ADD, Stdio.In, LibC.EPOLLIN, KeyTag); // EEXIST after fg: fine
+        if (term.Keys) LibC.epoll_ctl(epfd, EPOLL_CTL_ADD, Stdio.In, EPOLLIN, KeyTag); // EEXIST after fg: fine
     }
 
     private static void TooSmall(Frame f, Screen s)
@@ -183,14 +183,14 @@ public static class Watcher
     /// <summary>The end after a failed write to stdout: a reader that went away (EPIPE) is the normal end of a pipeline.</summary>
     private static int Quit(int err)
     {
-        if (err == 0 || err == LibC.EPIPE) return 0;
+        if (err == 0 || err == EPIPE) return 0;
         Output.Write(Stdio.Err, $"unpwatch: write error on stdout: {ErrorText.Describe(err)}\n");
         return 1;
     }
 
     private static int EventsFailed(EventLog events)
     {
-        if (events.WriteError == LibC.EPIPE) return 0;
+        if (events.WriteError == EPIPE) return 0;
         Output.Write(Stdio.Err, $"unpwatch: write error on {events.Name}: {ErrorText.Describe(events.WriteError)}\n");
         return 1;
     }

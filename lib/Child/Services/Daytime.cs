@@ -36,7 +36,7 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
         buff[25] = (byte)'\n';
         int size = WriteSize > 0 ? WriteSize : 26;
         // Without Nagle's algorithm each small write is sent at once; not a TCP socket (a pipe under --inetd): no pause needed.
-        bool pause = size < 26 && LibC.setsockopt(outfd, LibC.IPPROTO_TCP, LibC.TCP_NODELAY, 1) == 0;
+        bool pause = size < 26 && LibC.setsockopt(outfd, IPPROTO_TCP, TCP_NODELAY, 1) == 0;
         ServingWatch? watch = Watch; // the iterative server's signals, handled while it serves
         for (int start = 0; start < 26; start += size)
         {
@@ -55,7 +55,7 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
             {
                 int err = Errno.Last;
                 Log.Error(Log.Line().Add("daytime: write error: "u8).AddErrno(err));
-                return err == LibC.EPIPE || err == LibC.ECONNRESET ? 0 : 1;
+                return err == EPIPE || err == ECONNRESET ? 0 : 1;
             }
         }
         return 0;

@@ -48,7 +48,7 @@ public sealed class StrEcho : ConnectionService
             }
             if (n == 0) return 0; // the client's FIN (UNP 5.7)
             int err = Errno.Last;
-            if (err == LibC.EINTR) continue; // UNP 5.9: slow system calls may be interrupted
+            if (err == EINTR) continue; // UNP 5.9: slow system calls may be interrupted
             return Failed("str_echo: read error: "u8, err);
         }
     }
@@ -60,6 +60,6 @@ public sealed class StrEcho : ConnectionService
     private static int Failed(ReadOnlySpan<byte> what, int err)
     {
         Log.Error(Log.Line().Add(what).AddErrno(err));
-        return err == LibC.EPIPE || err == LibC.ECONNRESET || err == LibC.ETIMEDOUT ? 0 : 1;
+        return err == EPIPE || err == ECONNRESET || err == ETIMEDOUT ? 0 : 1;
     }
 }

@@ -37,19 +37,19 @@ public sealed class Epoll : EchoMultiplexer
     public override void Prepare(ServerCore core)
     {
         base.Prepare(core);
-        _epfd = LibC.epoll_create1(LibC.EPOLL_CLOEXEC);
+        _epfd = LibC.epoll_create1(EPOLL_CLOEXEC);
         if (_epfd < 0) throw new UnpException("epoll_create1", Errno.Last);
-        Ctl(LibC.EPOLL_CTL_ADD, core.Signals.Fd, LibC.EPOLLIN);
-        Ctl(LibC.EPOLL_CTL_ADD, core.Listener.Fd, 0); // EPOLLIN while accepting (Serve)
+        Ctl(EPOLL_CTL_ADD, core.Signals.Fd, EPOLLIN);
+        Ctl(EPOLL_CTL_ADD, core.Listener.Fd, 0); // EPOLLIN while accepting (Serve)
     }
 
     /// <summary>epoll_ctl; data is the descriptor, as data.fd in C.</summary>
-    private void Ctl(int op, int fd, uint events)
+    private void Ctl(int op, int fd, int events)
     {
         if (LibC.epoll_ctl(_epfd, op, fd, events, (ulong)fd) < 0) throw new UnpException("epoll_ctl", Errno.Last);
     }
 
-    private static uint Interest(EchoSession s) => s.WantsWrite ? LibC.EPOLLOUT : LibC.EPOLLIN;
+    private static int Interest(EchoSession s) => s.WantsWrite ? EPOLLOUT : EPOLLIN;
 
     public override int Serve(ServerCore core)
     {
@@ -60,7 +60,7 @@ public sealed class Epoll : EchoMultiplexer
             bool accepting = NextTurn(core, _ => { }, out int timeoutMs); // close() takes a client out of the epoll set
             if (accepting != _listening)
             {
-                Ctl(LibC.EPOLL_CTL_MOD, core.Listener.Fd, accepting ? LibC.EPOLLIN : 0);
+                Ctl(EPOLL_CTL_MOD, core.Listener.Fd, accepting ? EPOLLIN : 0);
                 _listening = accepting;
             }
 
@@ -68,7 +68,7 @@ public sealed class Epoll : EchoMultiplexer
             if (nready < 0)
             {
                 int err = Errno.Last;
-                if (err == LibC.EINTR) continue; // UNP 5.9
+                if (err == EINTR) continue; // UNP 5.9
                 throw new UnpException("epoll_wait", err);
             }
             bool signalled = false, connecting = false;
@@ -79,11 +79,11 @@ public sealed class Epoll : EchoMultiplexer
                 else if (fd == core.Listener.Fd) connecting = true;
                 else if (Sessions.Get(fd) is { } s)
                 {
-                    uint before = Interest(s);
+                    int before = Interest(s);
                     // EPOLLERR and EPOLLHUP: the read or the write reports what happened.
                     bool open = s.WantsRead ? s.OnReadable(buf) : s.OnWritable();
                     if (!open) Sessions.Close(s);
-                    else if (Interest(s) != before) Ctl(LibC.EPOLL_CTL_MOD, s.Fd, Interest(s));
+                    else if (Interest(s) != before) Ctl(EPOLL_CTL_MOD, s.Fd, Interest(s));
                 }
             }
             // After the clients: a descriptor closed above and reused by accept() would
@@ -96,7 +96,7 @@ public sealed class Epoll : EchoMultiplexer
     protected override void Admit(int connfd)
     {
         EchoSession s = Sessions.Add(connfd);
-        if (LibC.epoll_ctl(_epfd, LibC.EPOLL_CTL_ADD, connfd, LibC.EPOLLIN, (ulong)connfd) < 0)
+        if (LibC.epoll_ctl(_epfd, EPOLL_CTL_ADD, connfd, EPOLLIN, (ulong)connfd) < 0)
         {
             Log.Error(Log.Line().Add("epoll_ctl error: "u8).AddErrno(Errno.Last));
             Sessions.Close(s);

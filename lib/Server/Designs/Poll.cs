@@ -25,7 +25,6 @@
 // (EchoSession) and that client not read while it waits (POLLOUT instead of POLLIN), so a
 // client that never reads stops only itself. Here client[1] is the signalfd (R2), the
 // clients start at 2, and the array grows as needed (the book's OPEN_MAX).
-using UnpServers.Interop;
 using UnpServers.Unp;
 
 namespace UnpServers.Server.Designs;
@@ -54,13 +53,13 @@ public sealed class Poll : EchoMultiplexer
         {
             bool accepting = NextTurn(core, _forget, out int timeoutMs);
 
-            _client[0] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = LibC.POLLIN };
-            _client[1] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
+            _client[0] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = POLLIN };
+            _client[1] = new pollfd { fd = core.Signals.Fd, events = POLLIN };
             for (int i = FirstClient; i <= _maxi; i++)
             {
                 _client[i].revents = 0;
                 if (_session[i] is not { } s) continue;
-                _client[i].events = (short)((s.WantsRead ? LibC.POLLIN : 0) | (s.WantsWrite ? LibC.POLLOUT : 0));
+                _client[i].events = (short)((s.WantsRead ? POLLIN : 0) | (s.WantsWrite ? POLLOUT : 0));
             }
 
             if (core.Poll(_client.AsSpan(0, _maxi + 1), timeoutMs) == 0) continue;
@@ -100,7 +99,7 @@ public sealed class Poll : EchoMultiplexer
         EchoSession s = Sessions.Add(connfd);
         s.Slot = i;
         _session[i] = s;
-        _client[i] = new pollfd { fd = connfd, events = LibC.POLLIN };
+        _client[i] = new pollfd { fd = connfd, events = POLLIN };
         _maxi = Math.Max(_maxi, i);
     }
 }

@@ -52,7 +52,7 @@ public sealed class PreforkPass : Prefork
     /// <summary>child_make: a socketpair, then the child with its end; the parent keeps the other.</summary>
     protected override int ForkChild(ServerCore core, int slot)
     {
-        if (LibC.socketpair(LibC.AF_UNIX, LibC.SOCK_STREAM | LibC.SOCK_CLOEXEC, 0, out int parentEnd, out int childEnd) < 0) return -1;
+        if (LibC.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, out int parentEnd, out int childEnd) < 0) return -1;
         int pid = ChildMain.ForkAndReceive(childEnd, Loop, core.Service, slot); // it keeps its end only
         int err = Errno.Last;
         LibC.close(childEnd);
@@ -86,10 +86,10 @@ public sealed class PreforkPass : Prefork
             bool accepting = core.Listener.AcceptingNow(0, out int timeoutMs) && idle;
             int slotsMs = NextTimeoutMs(); // an empty slot to fill, a new child to see live
             if (slotsMs >= 0 && (timeoutMs < 0 || timeoutMs > slotsMs)) timeoutMs = slotsMs;
-            _fds[0] = new pollfd { fd = core.Signals.Fd, events = LibC.POLLIN };
-            _fds[1] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = LibC.POLLIN };
-            _fds[2] = new pollfd { fd = RelayFd(ref timeoutMs), events = LibC.POLLIN };
-            for (int i = 0; i < n; i++) _fds[3 + i] = new pollfd { fd = _channels[i], events = LibC.POLLIN };
+            _fds[0] = new pollfd { fd = core.Signals.Fd, events = POLLIN };
+            _fds[1] = new pollfd { fd = accepting ? core.Listener.Fd : -1, events = POLLIN };
+            _fds[2] = new pollfd { fd = RelayFd(ref timeoutMs), events = POLLIN };
+            for (int i = 0; i < n; i++) _fds[3 + i] = new pollfd { fd = _channels[i], events = POLLIN };
             if (core.Poll(_fds, timeoutMs) == 0)
             {
                 ChildrenChanged(core);
@@ -104,7 +104,7 @@ public sealed class PreforkPass : Prefork
                 if (_fds[3 + i].revents == 0 || _channels[i] < 0) continue;
                 nint got = LibC.read(_channels[i], rc);
                 if (got > 0) _busy[i] = false; // ready again
-                else if (got == 0 || Errno.Last != LibC.EINTR) ChildGone(i); // terminated: SIGCHLD brings a new one
+                else if (got == 0 || Errno.Last != EINTR) ChildGone(i); // terminated: SIGCHLD brings a new one
             }
             if (_fds[1].revents != 0 && PassSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
         }

@@ -45,7 +45,7 @@ public sealed class Select : EchoMultiplexer
         base.Prepare(core);
         foreach (int fd in (int[])[core.Listener.Fd, core.Signals.Fd])
             if (fd >= LibC.FD_SETSIZE)
-                throw new UnpException("select", LibC.EINVAL, $"select: descriptor {fd} is beyond FD_SETSIZE ({LibC.FD_SETSIZE}): too many descriptors open at start");
+                throw new UnpException("select", EINVAL, $"select: descriptor {fd} is beyond FD_SETSIZE ({LibC.FD_SETSIZE}): too many descriptors open at start");
     }
 
     public override int Serve(ServerCore core)
@@ -76,7 +76,7 @@ public sealed class Select : EchoMultiplexer
             if (nready < 0)
             {
                 int err = Errno.Last;
-                if (err == LibC.EINTR) continue; // UNP 5.9
+                if (err == EINTR) continue; // UNP 5.9
                 throw new UnpException("select", err);
             }
             if (nready == 0) continue;

@@ -73,6 +73,6 @@ internal sealed class StartFailures
     {
         int sig = LibC.WTERMSIG(status);
         return LibC.WIFEXITED(status) || LibC.WCOREDUMP(status)
-               || sig == LibC.SIGSEGV || sig == LibC.SIGBUS || sig == LibC.SIGILL || sig == LibC.SIGFPE || sig == LibC.SIGABRT;
+               || sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT;
     }
 }

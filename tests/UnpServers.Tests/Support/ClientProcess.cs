@@ -70,7 +70,7 @@ public sealed class ClientProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _handle?.Signal(LibC.SIGKILL);
+            _handle?.Signal(SIGKILL);
             _process.WaitForExit(5000);
         }
         _handle?.Dispose();

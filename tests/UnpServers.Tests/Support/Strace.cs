@@ -37,10 +37,10 @@ public sealed class Strace : IDisposable
     {
         using (ProcessHandle? strace = ProcessHandle.OfOwnChild(_strace.Id))
         {
-            strace?.Signal(LibC.SIGTERM); // strace detaches and exits
+            strace?.Signal(SIGTERM); // strace detaches and exits
             if (!_strace.WaitForExit(5000))
             {
-                strace?.Signal(LibC.SIGKILL);
+                strace?.Signal(SIGKILL);
                 _strace.WaitForExit(5000);
             }
         }

@@ -93,7 +93,7 @@ namespace UnpServers.Tests.Support
             using var handle = ProcessHandle.OfOwnChild(p.Id);
             var r = Support.Run.Finish(p, $"{Path.GetFileName(program)} {string.Join(' ', args)}", input, timeoutMs, stop: () =>
             {
-                handle?.Signal(LibC.SIGTERM);
+                handle?.Signal(SIGTERM);
                 p.WaitForExit(15_000);
             });
             return new Result(r.ExitCode, r.StdOut, r.StdErr);
@@ -143,7 +143,7 @@ namespace UnpServers.Tests.Support
                 int pid = int.Parse(line.Split(' ')[0]);
                 int fd = LibC.pidfd_open(pid, 0);
                 if (fd < 0) continue;
-                if (Processes().Any(l => l.StartsWith(pid + " "))) LibC.pidfd_send_signal(fd, LibC.SIGKILL);
+                if (Processes().Any(l => l.StartsWith(pid + " "))) LibC.pidfd_send_signal(fd, SIGKILL);
                 LibC.close(fd);
             }
             try { Directory.Delete(Dir, recursive: true); }

@@ -67,8 +67,8 @@ public sealed class SuperServer : IDisposable
             foreach (int g in ProcFs.Children(k))
                 if (ProcessHandle.OfChild(g, k) is { } grandchild) all.Add(grandchild);
         }
-        foreach (ProcessHandle h in all) h.Signal(LibC.SIGKILL);
-        self?.Signal(LibC.SIGKILL);
+        foreach (ProcessHandle h in all) h.Signal(SIGKILL);
+        self?.Signal(SIGKILL);
         _process.WaitForExit(5000);
         Reaping.KillAndReap(all, 3000);
         _process.Dispose();

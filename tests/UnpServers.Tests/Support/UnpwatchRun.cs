@@ -108,10 +108,10 @@ public sealed class UnpwatchRun : IDisposable
             if (ProcessHandle.OfChild(kids[0], parent) is ProcessHandle h) below.Add(h);
             parent = kids[0];
         }
-        foreach (ProcessHandle h in below) h.Signal(LibC.SIGKILL);
+        foreach (ProcessHandle h in below) h.Signal(SIGKILL);
         if (!_process.HasExited)
         {
-            _handle?.Signal(LibC.SIGKILL);
+            _handle?.Signal(SIGKILL);
             _process.WaitForExit(5000);
         }
         Reaping.KillAndReap(below);

@@ -8,10 +8,10 @@ public static unsafe partial class LibC
     public static int epoll_create1(int flags) => Tmds.Linux.LibC.epoll_create1(flags);
 
     /// <summary>epoll_ctl(2) with an event of these flags and this data (EPOLL_CTL_DEL ignores both).</summary>
-    public static int epoll_ctl(int epfd, int op, int fd, uint events, ulong data)
+    public static int epoll_ctl(int epfd, int op, int fd, int events, ulong data)
     {
         epoll_event ev = default;
-        ev.events = (int)events;
+        ev.events = events;
         ev.data.u64 = data;
         return Tmds.Linux.LibC.epoll_ctl(epfd, op, fd, &ev);
     }

@@ -6,6 +6,9 @@ namespace UnpServers.Interop;
 
 public static unsafe partial class LibC
 {
+    /// <summary>The package's MAP_FAILED (void*) as the nint mmap returns here.</summary>
+    public static nint MAP_FAILED => (nint)Tmds.Linux.LibC.MAP_FAILED;
+
     public static nint mmap(nint addr, nuint length, int prot, int flags, int fd, long offset)
         => (nint)Tmds.Linux.LibC.mmap((void*)addr, (size_t)(ulong)length, prot, flags, fd, offset);
 

@@ -6,6 +6,11 @@ namespace UnpServers.Interop;
 
 public static unsafe partial class LibC
 {
+    // The package's SIG_DFL and SIG_IGN are void*, which code outside Libc/ (no unsafe code)
+    // cannot hold: these are them as the nint of sigaction_t.sa_handler.
+    public static nint SIG_DFL => (nint)Tmds.Linux.LibC.SIG_DFL;
+    public static nint SIG_IGN => (nint)Tmds.Linux.LibC.SIG_IGN;
+
     public static int kill(int pid, int sig) => Tmds.Linux.LibC.kill(pid, sig);
 
     public static int sigaction(int signum, sigaction_t act)
