@@ -20,7 +20,7 @@ public static class Errno
     static Errno()
     {
         for (int e = 0; e < TableSize; e++)
-            Texts[e] = Encoding.UTF8.GetBytes($"{Marshal.PtrToStringUTF8(LibC.strerror(e))} ({Marshal.PtrToStringUTF8(LibC.strerrorname_np(e)) ?? $"E{e}"})");
+            Texts[e] = Encoding.UTF8.GetBytes($"{Marshal.GetPInvokeErrorMessage(e)} ({Marshal.PtrToStringUTF8(LibC.strerrorname_np(e)) ?? $"E{e}"})");
     }
 
     /// <summary>"Connection reset by peer (ECONNRESET)", allocation-free: usable in a forked child.</summary>

@@ -9,7 +9,7 @@ public static class ErrorText
 {
     /// <summary>"Address already in use (EADDRINUSE)"</summary>
     public static string Describe(int errnum)
-        => $"{Marshal.PtrToStringUTF8(LibC.strerror(errnum)) ?? $"Unknown error {errnum}"} ({ErrnoName(errnum)})";
+        => $"{Marshal.GetPInvokeErrorMessage(errnum)} ({ErrnoName(errnum)})";
 
     /// <summary>"EADDRINUSE", or "E" + number when unnamed.</summary>
     public static string ErrnoName(int errnum) => Marshal.PtrToStringUTF8(LibC.strerrorname_np(errnum)) ?? $"E{errnum}";
