@@ -78,12 +78,14 @@ lab_namespace_enter() {
     # what it started, and its status says which signal it was. unshare --fork blocks SIGINT and
     # SIGTERM, so it goes to unshare's child, the lab; if the lab is still there 10 s later,
     # SIGKILL to unshare, and the pid namespace goes with it.
+    lab_namespace_ours() { local stat; read -r stat 2>/dev/null < "/proc/$1/stat" && [ "$(set -- ${stat##*) }; echo "$2")" = "$$" ]; }
     lab_namespace_signal() {
         local lab=$inner
         [ -z "$forked" ] || lab=$(cat "/proc/$inner/task/$inner/children" 2>/dev/null) || lab=$inner
         kill "-$1" ${lab:-$inner} 2>/dev/null || return 0
         [ -n "$killer" ] && return 0
-        ( for _ in $(seq 100); do kill -0 "$inner" 2>/dev/null || exit 0; sleep 0.1; done; kill -KILL "$inner" 2>/dev/null ) &
+        # Only while $inner is still this shell's child: once reaped, its pid may be another's.
+        ( for _ in $(seq 100); do lab_namespace_ours "$inner" || exit 0; sleep 0.1; done; lab_namespace_ours "$inner" && kill -KILL "$inner" 2>/dev/null ) &
         killer=$!
     }
     [ -z "${UNP_LAB_WATCH:-}" ] || lab_watch_pane "$inner" "$forked"

@@ -33,6 +33,11 @@ public static partial class ChildMain
         // the other before it is copied.
         if (connfd <= 2) connfd = LibC.fcntl(connfd, F_DUPFD_CLOEXEC, 3);
         if (logfd is 0 or 1) logfd = LibC.fcntl(logfd, F_DUPFD_CLOEXEC, 3);
+        if (connfd < 0) // EMFILE: the program would serve the parent's stdin instead
+        {
+            Log.Error(Log.Line().Add("fcntl error: "u8).AddErrno(Errno.Last));
+            LibC._exit(ExecFailed);
+        }
         LibC.dup2(connfd, 0); // dup2 leaves FD_CLOEXEC off on 0, 1 and 2: they survive execve
         LibC.dup2(connfd, 1);
         if (logfd > 2) LibC.dup2(logfd, 2);

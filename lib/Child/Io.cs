@@ -69,6 +69,13 @@ public static class Io
         return buf.Length;
     }
 
+    /// <summary>
+    /// Whether err says the peer is gone: reset (UNP 5.16, ECONNRESET), closed under a write
+    /// (5.13, EPIPE) or silent through keepalive's probes (7.5, ETIMEDOUT). A child that meets
+    /// one has simply lost its client: exit 0. Any other error is its own failure.
+    /// </summary>
+    public static bool PeerGone(int err) => err == EPIPE || err == ECONNRESET || err == ETIMEDOUT;
+
     /// <summary>read(2), retried on EINTR.</summary>
     public static nint Read(int fd, Span<byte> buf)
     {
@@ -110,18 +117,25 @@ public static class Io
             p[1].events = POLLIN;
             p[1].revents = 0;
             int n = LibC.poll(p, 2, timeoutMs);
-            if (n < 0 && Errno.Last == EINTR) continue;
+            if (n < 0 && Errno.Last == EINTR)
+            {
+                timeoutMs = Left(timeoutMs, deadline); // signals do not stretch the time-out
+                continue;
+            }
             if (n <= 0) return n;
             if (p[1].revents != 0)
             {
                 if (watch!.Handle()) return Stopped;
                 if (p[0].revents == 0)
                 {
-                    if (timeoutMs > 0) timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+                    timeoutMs = Left(timeoutMs, deadline);
                     continue;
                 }
             }
             return 1;
         }
     }
+
+    /// <summary>What is left of timeoutMs at deadline's clock; -1 (no limit) and 0 stay as they are.</summary>
+    private static int Left(int timeoutMs, long deadline) => timeoutMs > 0 ? (int)Math.Max(0, deadline - Environment.TickCount64) : timeoutMs;
 }

@@ -22,7 +22,11 @@ public static class LogText
         {
             byte[] cpath = [.. path, 0];
             int fd = Log.OpenAppend(cpath);
-            if (fd < 0) throw new UnpException("open", Errno.Last, $"open error for {Encoding.UTF8.GetString(path)}: {ErrorText.Describe(Errno.Last)}");
+            if (fd < 0)
+            {
+                int err = Errno.Last; // before the message is built, which may call libc
+                throw new UnpException("open", err, $"open error for {Encoding.UTF8.GetString(path)}: {ErrorText.Describe(err)}");
+            }
             Log.UseFile(fd, cpath);
         }
 

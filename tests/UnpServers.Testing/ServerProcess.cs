@@ -106,7 +106,10 @@ public sealed partial class ServerProcess : IDisposable
         {
             using var fs = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var r = new StreamReader(fs);
-            return r.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            string text = r.ReadToEnd();
+            // A line the server is still writing is not a line yet ("exit status " without its 1).
+            if (!_process.HasExited) text = text[..(text.LastIndexOf('\n') + 1)];
+            return text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         }
         catch (FileNotFoundException) { return []; }
     }

@@ -81,11 +81,15 @@ public class UnpwatchTests
         using var server = ServerProcess.StartEcho();
         // stty on the pty changes its size: the kernel sends SIGWINCH to the processes on it.
         using var pty = UnpwatchRun.OnPty($"stty rows 20 cols 80; \"$UNPWATCH\" --port {server.Port} & w=$!; "
-                                          + "sleep 2; stty rows 30 cols 120; sleep 1.5; kill -TERM $w; wait $w; echo \"status=$?\"");
+                                          + $"{Step("resize")} stty rows 30 cols 120; {Step("stop")} kill -TERM $w; wait $w; echo \"status=$?\"");
+        string[] Titles() => Regex.Matches(pty.Output, @"\e\[1;1H\e\[7m(unpwatch: [^\e]*)").Select(m => m.Groups[1].Value).ToArray();
+        Assert.That(Wait.Until(() => Titles().Length > 0, 15000), Is.True, "the first frame: " + pty.Output);
+        pty.Go("resize");
+        Assert.That(Wait.Until(() => Titles().Any(t => t.Length == 119), 15000), Is.True, "a frame at the new size: " + pty.Output);
+        pty.Go("stop");
         Assert.That(pty.WaitForExit(20000), Is.EqualTo(0), pty.Output);
         Assert.That(pty.Output, Does.Contain("status=0"));
-        string[] titles = Regex.Matches(pty.Output, @"\e\[1;1H\e\[7m(unpwatch: [^\e]*)").Select(m => m.Groups[1].Value).ToArray();
-        Assert.That(titles.Select(t => t.Length).Distinct(), Is.EquivalentTo(new[] { 79, 119 }), "the title across the width, one column left free");
+        Assert.That(Titles().Select(t => t.Length).Distinct(), Is.EquivalentTo(new[] { 79, 119 }), "the title across the width, one column left free");
         Assert.That(Regex.Matches(pty.Output, @"\e\[H\e\[2J").Count, Is.EqualTo(2), "drawn whole at the start and after the resize");
         Assert.That(pty.Output, Does.EndWith("\u001b[?25h\u001b[?1049lstatus=0\r\n"), "SIGTERM restores the terminal too");
     }
@@ -94,7 +98,9 @@ public class UnpwatchTests
     public void WithNoColorOnATerminalItIsPlainText()
     {
         using var server = ServerProcess.StartEcho();
-        using var pty = UnpwatchRun.OnPty($"NO_COLOR=1 \"$UNPWATCH\" --port {server.Port} & w=$!; sleep 2; kill -TERM $w; wait $w; echo \"status=$?\"");
+        using var pty = UnpwatchRun.OnPty($"NO_COLOR=1 \"$UNPWATCH\" --port {server.Port} & w=$!; {Step("stop")} kill -TERM $w; wait $w; echo \"status=$?\"");
+        Assert.That(pty.WaitForOutput($"unpwatch: echosrv {server.Pid} on port {server.Port},"), Is.True, pty.Output);
+        pty.Go("stop");
         Assert.That(pty.WaitForExit(20000), Is.EqualTo(0), pty.Output);
         Assert.That(pty.Output, Does.Contain($"unpwatch: echosrv {server.Pid} on port {server.Port},").And.Contain("status=0"));
         Assert.That(pty.Output, Does.Not.Contain("\u001b"));
@@ -258,4 +264,7 @@ public class UnpwatchTests
         Assert.That(pty.Output, Does.Contain("unpwatch: the terminal is 40x10; the view needs at least 70x16 (or use --once)"));
         Assert.That(pty.Output, Does.Contain("status=64").And.Not.Contain("\u001b[?1049h"));
     }
+
+    /// <summary>A pty script's pause until the test says go (UnpwatchRun.Go): no sleep that guesses how long a frame takes.</summary>
+    private static string Step(string name) => $"until [ -e \"$DIR/{name}\" ]; do sleep 0.05; done;";
 }

@@ -36,6 +36,8 @@ public sealed class Report
         if (other > 0) yield return $"{other} other errors";
         if (Hung > 0) yield return $"{Hung} hung children";
         if (Crashed > 0) yield return $"{Crashed} crashed children";
+        // Fewer is normal (a child that had just exited when the signal came); more is someone else's kill.
+        if (KilledLogged > Kills + UnmarkedKills) yield return $"{KilledLogged - Kills - UnmarkedKills} children killed by a TERM or KILL not ours";
         if (Zombies > 0) yield return $"{Zombies} zombies left";
         if (FdEnd != FdStart) yield return $"parent descriptors {FdStart} -> {FdEnd}";
         if (!(Math.Abs(RssGrowth) <= 0.10)) yield return $"parent RSS moved {RssGrowth:P1} from its value after 1,000 connections";
@@ -49,7 +51,7 @@ public sealed class Report
     {
         w.WriteLine($"stress: {Completed:N0} connections from {Clients} clients in {Seconds:F1} s ({Completed / Seconds:N0} conn/s)");
         w.WriteLine($"  kill phase:          {Kill.Completed:N0} connections in {KillSeconds:F1} s; {Kills:N0} children killed ({TermKills:N0} SIGTERM, {KillKills:N0} SIGKILL), each while serving a known connection");
-        if (UnmarkedKills > 0) w.WriteLine($"    --sabotage kill:   {UnmarkedKills:N0} more killed by an outsider, unrecorded");
+        if (UnmarkedKills > 0) w.WriteLine($"    --sabotage:        {UnmarkedKills:N0} more killed by the sabotage, not recorded on a connection");
         w.WriteLine($"    echoed whole:      {Kill.Ok:N0};  cut short by our kill of that connection: {Kill.Cut:N0};  kills the server logged: {KilledLogged:N0}");
         w.WriteLine($"    errors:            {KillErrors}  (cut by no kill of ours {Kill.Unattributed}, data mismatches {Kill.Mismatch}, time-outs {Kill.Timeouts}, connect failures {Kill.ConnectFailures})");
         w.WriteLine($"  quiet phase:         {Quiet.Completed:N0} connections in {QuietSeconds:F1} s, no kills; slowest {Quiet.MaxMs} ms");

@@ -68,8 +68,12 @@ public sealed class Soak(Options options, ServerProcess server)
         long rssEnd = ProcFs.RssKb(server.Pid);
         bool parentAlive = !server.HasExited;
 
-        // Children that died other than by our kills, or exited with a failure status.
-        var log = server.LogLines();
+        var stop = server.Stop(5000);
+
+        // Children that died other than by our kills, or exited with a failure status. Read once
+        // the server is gone, so that every child's last line is in; up to its stop, whose
+        // SIGTERM to a pre-forked design's resident children is not ours.
+        string[] log = server.LogLines().TakeWhile(l => !l.StartsWith("received SIGTERM", StringComparison.Ordinal)).ToArray();
         string[] crashes = log.Where(l => l.StartsWith("child ")
                                           && (l.Contains(" terminated by signal ") && !l.EndsWith("(SIGTERM)") && !l.EndsWith("(SIGKILL)")
                                               || l.Contains(" terminated, exit status ") && !l.EndsWith(" exit status 0"))).ToArray();
@@ -77,8 +81,6 @@ public sealed class Soak(Options options, ServerProcess server)
         // What a failing run must show: the crashes, and the server's error lines (the log is deleted with the server).
         string[] evidence = [.. crashes.Take(10), .. log.Where(l => l.Contains("error")).Take(10)];
         int killedLogged = log.Count(l => l.StartsWith("child ") && (l.EndsWith("(SIGTERM)") || l.EndsWith("(SIGKILL)")));
-
-        var stop = server.Stop(5000);
         return new Report
         {
             Requested = options.Connections,
@@ -201,10 +203,11 @@ public sealed class Soak(Options options, ServerProcess server)
         }
         finally
         {
-            _live.TryRemove(port, out _); // before the socket closes: the port stays ours until then
+            _live.TryRemove(new KeyValuePair<int, Conn>(port, conn)); // before the socket closes: the port stays ours until then
             if (sabotagedChild >= 0)
             {
-                LibC.pidfd_send_signal(sabotagedChild, SIGKILL); // a stopped child: its hang was seen
+                if (options.Sabotage == "stop" && LibC.pidfd_send_signal(sabotagedChild, SIGKILL) == 0) // its hang was seen
+                    Interlocked.Increment(ref _unmarkedKills);
                 LibC.close(sabotagedChild);
             }
         }

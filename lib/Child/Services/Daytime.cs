@@ -55,7 +55,7 @@ public sealed class Daytime(int writeSize = 0) : ConnectionService
             {
                 int err = Errno.Last;
                 Log.Error(Log.Line().Add("daytime: write error: "u8).AddErrno(err));
-                return err == EPIPE || err == ECONNRESET ? 0 : 1;
+                return Io.PeerGone(err) ? 0 : 1;
             }
         }
         return 0;

@@ -54,12 +54,12 @@ public sealed class StrEcho : ConnectionService
     }
 
     /// <summary>
-    /// Logs the error. A peer that reset or vanished (UNP 5.13: EPIPE; 5.16: ECONNRESET) is a
-    /// normal end for the child, exit 0; anything else is its failure, exit 1.
+    /// Logs the error. A peer that is gone (Io.PeerGone) is a normal end for the child, exit 0;
+    /// anything else is its failure, exit 1.
     /// </summary>
     private static int Failed(ReadOnlySpan<byte> what, int err)
     {
         Log.Error(Log.Line().Add(what).AddErrno(err));
-        return err == EPIPE || err == ECONNRESET || err == ETIMEDOUT ? 0 : 1;
+        return Io.PeerGone(err) ? 0 : 1;
     }
 }

@@ -90,6 +90,12 @@ public sealed class UnpwatchRun : IDisposable
 
     public void Signal(int sig) => _handle?.Signal(sig);
 
+    /// <summary>
+    /// Lets a pty script's `until [ -e "$DIR/name" ]` loop go on: the test steps the script once
+    /// it has seen what it waits for, instead of the script sleeping a guess.
+    /// </summary>
+    public void Go(string name) => File.WriteAllText(Path.Combine(_dir, name), "");
+
     public int? WaitForExit(int timeoutMs)
     {
         if (!_process.WaitForExit(timeoutMs)) return null;
