@@ -8,12 +8,25 @@ namespace UnpServers.Tests;
 [TestFixture]
 public class PidReuseTests
 {
-    private const string LastPid = "/proc/sys/kernel/ns_last_pid";
+    private string _dir = "", _settid = "";
+
+    /// <summary>Support/settid.c, compiled with the gcc the build needs anyway.</summary>
+    [OneTimeSetUp]
+    public void CompileSettid()
+    {
+        _dir = Directory.CreateTempSubdirectory("unp-settid.").FullName;
+        _settid = Path.Combine(_dir, "settid");
+        var gcc = Run.Command("gcc", ["-O2", "-Wall", "-Werror", "-o", _settid, Path.Combine(Repo.Root, "tests/UnpServers.Tests/Support/settid.c")], timeoutMs: 60000);
+        Assert.That(gcc.ExitCode, Is.EqualTo(0), gcc.StdErr);
+    }
+
+    [OneTimeTearDown]
+    public void RemoveSettid() => Directory.Delete(_dir, recursive: true);
 
     [Test]
     public void StoppingDoesNotSignalAProcessThatReusedAChildsPid()
     {
-        if (LibC.geteuid() != 0) Assert.Ignore($"writing {LastPid} needs root");
+        if (LibC.geteuid() != 0) Assert.Ignore("choosing a pid (clone3's set_tid) needs root");
         using var server = ServerProcess.StartEcho("--reap", "ignore");
         using var s = Loopback.Connect(server.Port);
         Assert.That(TestSocket.Line(s, "hello"), Is.EqualTo("hello\n"));
@@ -28,13 +41,9 @@ public class PidReuseTests
             using (ProcessHandle? h = ProcessHandle.OfChild(child, server.Pid)) Assert.That(h?.Signal(SIGKILL), Is.True, "the server's child");
             Assert.That(Wait.Until(() => !ProcFs.Exists(child), 5000), Is.True, "the kernel reaps the child");
 
-            // Another process takes the pid: ns_last_pid makes it the next one allocated.
-            for (int attempt = 0; attempt < 50 && stranger?.Pid != child; attempt++)
-            {
-                stranger?.Dispose();
-                stranger = new Stranger(child - 1);
-            }
-            if (stranger?.Pid != child) Assert.Inconclusive($"pid {child} could not be reused (other processes took it first)");
+            // Another process takes the pid: clone3's set_tid gives it exactly that one.
+            stranger = new Stranger(_settid, child);
+            if (stranger.Pid != child) Assert.Inconclusive($"pid {child} could not be reused (another process took it first)");
 
             server.Signal(SIGTERM);
             server.Signal(SIGCONT);
@@ -50,37 +59,28 @@ public class PidReuseTests
         }
     }
 
-    /// <summary>
-    /// `sleep 60`, started by a bash that writes ns_last_pid first and then waits for it:
-    /// the sleep gets the pid after lastPid, unless another process on the machine took it.
-    /// </summary>
+    /// <summary>`sleep 60` as pid wanted, started by settid, which waits for it; Pid is 0 if the pid was taken.</summary>
     private sealed class Stranger : IDisposable
     {
-        private readonly System.Diagnostics.Process _bash;
+        private readonly System.Diagnostics.Process _settid;
         public int Pid { get; }
 
-        public Stranger(int lastPid)
+        public Stranger(string settid, int wanted)
         {
-            var psi = new System.Diagnostics.ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true };
-            psi.ArgumentList.Add("-c");
-            psi.ArgumentList.Add($"echo {lastPid} > {LastPid} && {{ sleep 60 & echo $!; wait; }}");
-            _bash = System.Diagnostics.Process.Start(psi)!;
-            var line = _bash.StandardOutput.ReadLineAsync();
-            if (!line.Wait(5000) || !int.TryParse(line.Result, out int pid))
-            {
-                Dispose();
-                Assert.Fail("bash did not start sleep");
-            }
-            Pid = int.Parse(line.Result!);
+            var psi = new System.Diagnostics.ProcessStartInfo(settid) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in (string[])[wanted.ToString(), "sleep", "60"]) psi.ArgumentList.Add(a);
+            _settid = System.Diagnostics.Process.Start(psi)!;
+            var line = _settid.StandardOutput.ReadLineAsync();
+            if (line.Wait(5000) && int.TryParse(line.Result, out int pid)) Pid = pid;
         }
 
-        /// <summary>Kills the sleep only after checking that it is still our bash's child; then bash ends.</summary>
+        /// <summary>Kills the sleep only after checking that it is still settid's child; then settid ends.</summary>
         public void Dispose()
         {
-            using (ProcessHandle? sleep = ProcessHandle.OfChild(Pid, _bash.Id)) sleep?.Signal(SIGKILL);
-            if (!_bash.WaitForExit(5000)) _bash.Kill(entireProcessTree: true);
-            _bash.WaitForExit(5000);
-            _bash.Dispose();
+            using (ProcessHandle? sleep = ProcessHandle.OfChild(Pid, _settid.Id)) sleep?.Signal(SIGKILL);
+            if (!_settid.WaitForExit(5000)) _settid.Kill(entireProcessTree: true);
+            _settid.WaitForExit(5000);
+            _settid.Dispose();
         }
     }
 }
