@@ -1,5 +1,5 @@
 // UNP 5.10, fork-safety R3 (docs/fork-safety.md): what every kind of child shares, the fork
-// and the prologue. fork() runs with every signal blocked; the child resets the runtime's
+// and the prologue. _Fork() runs with every signal blocked; the child resets the runtime's
 // handlers, sets SIGPIPE, closes every descriptor it does not keep, then restores the mask
 // the server was started with. The kinds of child: ChildPerConnection.cs (tcpserv04),
 // ChildExec.cs (--exec), ChildAccept.cs (child02.c), ChildReceive.cs (child05.c).
@@ -31,11 +31,15 @@ public static partial class ChildMain
         AllocationReport.Prepare();
     }
 
-    /// <summary>R3: fork() with every signal blocked, so that no handler runs in the child before the reset.</summary>
+    /// <summary>
+    /// R3: fork with every signal blocked, so that no handler runs in the child before the reset.
+    /// _Fork, not fork: glibc's fork() locks and resets malloc, stdio and the loader for the
+    /// child's sake when the process has threads (the finalizer), and ours may use none of them.
+    /// </summary>
     private static int Fork()
     {
         LibC.sigprocmask(SIG_SETMASK, s_allSignals, out sigset_t parentMask);
-        int pid = LibC.fork();
+        int pid = LibC._Fork();
         if (pid == 0) return 0; // the child unblocks in Prologue, after the reset
         int err = Errno.Last;
         LibC.sigprocmask(SIG_SETMASK, parentMask);

@@ -1,6 +1,6 @@
 // UNP 1.2, 4.8: the daytime server's reply, the time as ctime(3) prints it, in local time.
-// A child may not call ctime_r or localtime_r: glibc takes tzset_lock in them, which fork() does
-// not reset. So the parent reads the zone's offset before each connection (ReadZone) and the
+// A child may not call ctime_r or localtime_r: glibc takes tzset_lock in them, which no fork
+// resets. So the parent reads the zone's offset before each connection (ReadZone) and the
 // child formats time() plus that offset itself (docs/design-notes.md, "The daytime child's clock").
 using UnpServers.Interop;
 

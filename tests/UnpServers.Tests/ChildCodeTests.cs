@@ -38,6 +38,30 @@ public class ChildCodeTests
         Assert.That(bindings.Where(m => !IlScan.IsBeforeFork(m)).Select(m => m.ToString()), Is.Empty);
     }
 
+    /// <summary>
+    /// A child is made by _Fork(), which leaves libc's locks as the parent's other thread held
+    /// them (lib/Child/ChildPrologue.cs): every libc function the child's code calls, ours and
+    /// Tmds.LibC's, takes none and allocates nothing (IlScan.ChildMayCall). A binding of one
+    /// that does (getaddrinfo, setuid, mkstemp) is [BeforeFork], which the check above enforces.
+    /// </summary>
+    [Test]
+    public void AChildCallsNoLibcFunctionThatTakesALockOrAllocates()
+    {
+        Assembly package = typeof(Tmds.Linux.LibC).Assembly;
+        var calls = IlScan.LibcCalls(IlScan.Methods(ChildAssembly), m => m.Module.Assembly == package || m.Module.Assembly == ChildAssembly);
+        Assert.That(calls, Is.SupersetOf(new[] { "_Fork", "read", "write", "close_range", "pthread_mutex_lock", "_exit" }), "the child's libc calls were found");
+        Assert.That(calls.Except(IlScan.ChildMayCall).Order(), Is.Empty);
+    }
+
+    [Test]
+    public void TheLibcCheckCatchesAPlantedCallToMalloc()
+    {
+        var calls = IlScan.LibcCalls(IlScan.Methods(typeof(PlantedCaller).Assembly).Where(m => m.DeclaringType == typeof(PlantedCaller)),
+                                     m => m.DeclaringType == typeof(PlantedBindings));
+        Assert.That(calls, Has.Member("malloc").And.Member("close").And.Member("poll"), "the planted calls were found");
+        Assert.That(calls.Except(IlScan.ChildMayCall), Has.Member("malloc").And.No.Member("close").And.No.Member("poll"));
+    }
+
     [Test]
     public void TheCheckCatchesEachKindOfPlantedMistake()
     {
@@ -67,7 +91,7 @@ public class ChildCodeTests
     {
         Assembly package = typeof(Tmds.Linux.LibC).Assembly;
         var called = IlScan.CalledInto(IlScan.Methods(ChildAssembly), m => m.Module.Assembly == package);
-        Assert.That(called.Select(m => m.Name), Is.SupersetOf(new[] { "fork", "read", "write", "close", "accept4", "sigprocmask", "get_EINTR", "get_errno" }),
+        Assert.That(called.Select(m => m.Name), Is.SupersetOf(new[] { "_exit", "read", "write", "close", "accept4", "sigprocmask", "get_EINTR", "get_errno" }),
             "the child's calls into the package were found");
         Assert.That(called.SelectMany(IlScan.BindingViolations), Is.Empty);
     }
@@ -80,7 +104,7 @@ public class ChildCodeTests
         var found = called.ToDictionary(m => m.Name, IlScan.BindingViolations);
         Assert.Multiple(() =>
         {
-            Assert.That(found.Keys, Is.EquivalentTo(new[] { "strlen", "poll", "dlclose", "Allocates", "Inner", "close", "Clean" }), "followed through Clean to Inner");
+            Assert.That(found.Keys, Is.EquivalentTo(new[] { "strlen", "poll", "dlclose", "Allocates", "Inner", "close", "Clean", "malloc" }), "followed through Clean to Inner");
             Assert.That(found["strlen"], Has.One.Contains("not blittable"));
             Assert.That(found["poll"], Has.One.Contains("does not save errno"));
             Assert.That(found["dlclose"], Has.One.Contains("not linked directly"));
@@ -126,6 +150,9 @@ public class ChildCodeTests
         [DllImport("libc.so.6", SetLastError = true)]
         public static extern int close(int fd);
 
+        [DllImport("libc.so.6", SetLastError = true)]
+        public static extern nint malloc(nuint size);
+
         public static int Clean(int fd) => close(fd) + (Inner(fd) == null ? 1 : 0);
     }
 
@@ -141,6 +168,8 @@ public class ChildCodeTests
         public static int Allocates() => PlantedBindings.Allocates(3);
 
         public static int Clean() => PlantedBindings.Clean(-1);
+
+        public static nint Malloc() => PlantedBindings.malloc(16);
     }
 
     /// <summary>One method for each thing the check must refuse, and two it must let through.</summary>

@@ -9,6 +9,7 @@ public static unsafe partial class LibC
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close_range(uint first, uint last, int flags);
 
+    [BeforeFork]
     [LibraryImport(Library, SetLastError = true)]
     private static partial int mkstemp(byte* template);
 
@@ -17,6 +18,7 @@ public static unsafe partial class LibC
     private static partial int poll(pollfd* fds, nuint nfds, int timeout);
 
     /// <param name="template">NUL-terminated, ending in XXXXXX, which mkstemp replaces.</param>
+    [BeforeFork]
     public static int mkstemp(Span<byte> template)
     {
         fixed (byte* p = template) return mkstemp(p);

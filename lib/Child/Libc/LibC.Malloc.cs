@@ -6,6 +6,7 @@ namespace UnpServers.Interop;
 public static partial class LibC
 {
     /// <summary>Returns free malloc memory to the kernel; 1 if some was released.</summary>
+    [BeforeFork]
     [LibraryImport(Library)]
     public static partial int malloc_trim(nuint pad);
 }

@@ -1,14 +1,17 @@
 // <netdb.h>, <arpa/inet.h>: what Tmds.LibC does not bind: getaddrinfo, freeaddrinfo, gai_strerror,
-// inet_ntop (names and addresses).
+// inet_ntop (names and addresses). getaddrinfo and freeaddrinfo read files and allocate with
+// malloc, which _Fork() leaves as the parent's other thread may hold it: [BeforeFork] (parent only).
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
 
 public static unsafe partial class LibC
 {
+    [BeforeFork]
     [LibraryImport(Library, SetLastError = true)]
     public static partial int getaddrinfo(byte* node, byte* service, addrinfo* hints, nint* res);
 
+    [BeforeFork]
     [LibraryImport(Library)]
     public static partial void freeaddrinfo(nint res);
 
@@ -25,6 +28,7 @@ public static unsafe partial class LibC
     /// <summary>getaddrinfo(3); an empty node or service is NULL. res: the list, for freeaddrinfo.</summary>
     /// <param name="node">NUL-terminated, or empty.</param>
     /// <param name="service">NUL-terminated, or empty.</param>
+    [BeforeFork]
     public static int getaddrinfo(ReadOnlySpan<byte> node, ReadOnlySpan<byte> service, in addrinfo hints, out nint res)
     {
         addrinfo h = hints;

@@ -1,4 +1,5 @@
-// <sys/wait.h>, <sys/prctl.h>: what Tmds.LibC does not bind: waitpid, wait, waitid, prctl.
+// <sys/wait.h>, <sys/prctl.h>, <unistd.h>: what Tmds.LibC does not bind: waitpid, wait, waitid,
+// prctl, _Fork.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -18,6 +19,13 @@ public static unsafe partial class LibC
     public static partial int prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 
     public const int PR_SET_CHILD_SUBREAPER = 36;
+
+    /// <summary>
+    /// fork(2) without glibc's atfork work (POSIX.1-2024, glibc 2.34): the child may call only
+    /// async-signal-safe functions, which is fork-safety R4 (docs/fork-safety.md, R3).
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "_Fork", SetLastError = true)]
+    public static partial int _Fork();
 
     public static int waitpid(int pid, out int wstatus, int options)
     {

@@ -1,4 +1,5 @@
-// <pwd.h>, <grp.h>: what Tmds.LibC does not bind: getpwnam, initgroups.
+// <pwd.h>, <grp.h>: what Tmds.LibC does not bind: getpwnam, initgroups. Both read the user
+// database with malloc: [BeforeFork], for the parent's --user only.
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -6,14 +7,17 @@ namespace UnpServers.Interop;
 public static unsafe partial class LibC
 {
     /// <summary>The user's struct passwd, or NULL (0).</summary>
+    [BeforeFork]
     [LibraryImport(Library, SetLastError = true)]
     private static partial nint getpwnam(byte* name);
 
+    [BeforeFork]
     [LibraryImport(Library, SetLastError = true)]
     private static partial int initgroups(byte* user, uint group);
 
     /// <summary>getpwnam(3): uid and gid of a user; false if there is no such user.</summary>
     /// <param name="name">NUL-terminated.</param>
+    [BeforeFork]
     public static bool getpwnam(ReadOnlySpan<byte> name, out uint uid, out uint gid)
     {
         nint pw;
@@ -24,6 +28,7 @@ public static unsafe partial class LibC
     }
 
     /// <param name="user">NUL-terminated.</param>
+    [BeforeFork]
     public static int initgroups(ReadOnlySpan<byte> user, uint group)
     {
         fixed (byte* p = user) return initgroups(p, group);

@@ -72,6 +72,39 @@ public static class IlScan
         return found;
     }
 
+    /// <summary>
+    /// The libc functions the code of `from` calls, directly or through the methods `into`
+    /// accepts: the entry points of the P/Invokes it reaches.
+    /// </summary>
+    public static HashSet<string> LibcCalls(IEnumerable<MethodBase> from, Func<MethodBase, bool> into)
+        => CalledInto(from, into).Where(m => (m.Attributes & MethodAttributes.PinvokeImpl) != 0)
+                                 .Select(m => m.GetCustomAttribute<DllImportAttribute>()!.EntryPoint ?? m.Name)
+                                 .ToHashSet();
+
+    /// <summary>
+    /// The libc functions a child may call (R4). _Fork() resets none of libc's locks (malloc's,
+    /// stdio's, the loader's), which the parent's other thread may hold at the fork, so a child
+    /// calls only functions that take none and allocate nothing: async-signal-safe ones
+    /// (signal-safety(7)), Linux's system calls (the wrapper is the call and errno), and three that
+    /// touch only what the caller passes. Each one a child uses; add to it only with a reason.
+    /// </summary>
+    public static readonly HashSet<string> ChildMayCall =
+    [
+        // async-signal-safe, signal-safety(7)
+        "_exit", "_Fork", "access", "bind", "clock_gettime", "close", "connect", "dup2", "execve", "fcntl",
+        "ftruncate", "geteuid", "getpeername", "getpid", "getppid", "getsockname", "getsockopt", "kill",
+        "listen", "lseek", "open", "poll", "read", "readlinkat", "recvmsg", "select", "send", "sendmsg",
+        "setsockopt", "shutdown", "sigaction", "sigaddset", "sigdelset", "sigemptyset", "sigfillset",
+        "sigismember", "sigprocmask", "socket", "socketpair", "tcgetattr", "tcsetattr", "time", "unlink",
+        "wait", "waitpid", "write",
+        // Linux system calls
+        "accept4", "close_range", "epoll_create1", "epoll_ctl", "epoll_wait", "getdents64", "getrlimit",
+        "ioctl", "isatty", "mmap", "munmap", "pidfd_getfd", "pidfd_open", "pidfd_send_signal", "pipe2",
+        "prctl", "pread", "setrlimit", "signalfd", "waitid",
+        // only what the caller passes: its buffer, UNP 30.8's process-shared mutex
+        "inet_ntop", "pthread_mutex_consistent", "pthread_mutex_lock", "pthread_mutex_unlock",
+    ];
+
     /// <summary>Calls that cannot fail, so their bindings need not save errno.</summary>
     private static readonly HashSet<string> CannotFail = ["getpid", "getppid", "getuid", "geteuid", "getgid", "getegid"];
 

@@ -57,6 +57,7 @@ public static unsafe partial class LibC
             return (nint)(long)Tmds.Linux.LibC.readlinkat(dirfd, p, b, buf.Length);
     }
 
+    [BeforeFork]
     public static long sysconf(int name) => Tmds.Linux.LibC.sysconf(name);
 
     public static int isatty(int fd) => Tmds.Linux.LibC.isatty(fd);

@@ -1,4 +1,5 @@
-// <unistd.h>: Tmds.LibC's process calls (fork, _exit, execve, getpid, getppid).
+// <unistd.h>: Tmds.LibC's process calls (_exit, execve, getpid, getppid). The fork is ours:
+// LibC._Fork (LibC.Process.cs).
 namespace UnpServers.Interop;
 
 /// <summary>
@@ -15,8 +16,6 @@ public sealed class ExecPlan(nint path, nint argv, nint envp)
 
 public static unsafe partial class LibC
 {
-    public static int fork() => Tmds.Linux.LibC.fork();
-
     /// <summary>Ends the process at once: no atexit handlers, no runtime shutdown (fork-safety R4).</summary>
     public static void _exit(int status) => Tmds.Linux.LibC._exit(status);
 
