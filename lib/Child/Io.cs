@@ -37,20 +37,24 @@ public static class Io
     /// <summary>
     /// Writes all of buf, but gives up when the peer has taken nothing for timeoutMs (-1: never):
     /// a client that sends and never reads would otherwise hold a blocking write forever.
-    /// poll() for POLLOUT, then a write that cannot block: send(MSG_DONTWAIT) on a socket,
-    /// at most PIPE_BUF bytes on a pipe (--inetd under socat). With a watch, its descriptor is
-    /// polled too. Returns buf.Length, -1 with errno, TimedOut, or Stopped.
+    /// A write that cannot block: send(MSG_DONTWAIT) on a socket, tried first, with a poll() for
+    /// POLLOUT only when it would have blocked (an echo costs no poll while the client reads);
+    /// on a pipe (--inetd under socat), poll() first, then at most PIPE_BUF bytes. With a watch,
+    /// its descriptor is polled too. Returns buf.Length, -1 with errno, TimedOut, or Stopped.
     /// </summary>
     public static nint WritenTimed(int fd, ReadOnlySpan<byte> buf, int timeoutMs, ServingWatch? watch = null)
     {
-        bool socket = true;
+        bool socket = true, blocked = false;
         int done = 0;
         while (done < buf.Length)
         {
-            int ready = Wait(fd, POLLOUT, timeoutMs, watch);
-            if (ready < 0) return ready; // -1 with errno, or Stopped
-            if (ready == 0) return TimedOut;
-            // POLLOUT, or POLLERR/POLLHUP, which the write reports as its error.
+            if (blocked || !socket)
+            {
+                int ready = Wait(fd, POLLOUT, timeoutMs, watch);
+                if (ready < 0) return ready; // -1 with errno, or Stopped
+                if (ready == 0) return TimedOut;
+                // POLLOUT, or POLLERR/POLLHUP, which the write reports as its error.
+            }
             ReadOnlySpan<byte> rest = buf[done..];
             nint n = socket ? LibC.send(fd, rest, MSG_DONTWAIT) : LibC.write(fd, rest[..Math.Min(rest.Length, PipeBuf)]);
             if (n < 0)
@@ -61,9 +65,11 @@ public static class Io
                     socket = false;
                     continue;
                 }
+                blocked = err == EAGAIN;
                 if (err == EINTR || err == EAGAIN) continue;
                 return -1;
             }
+            blocked = false;
             done += (int)n;
         }
         return buf.Length;
