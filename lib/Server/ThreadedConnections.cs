@@ -15,24 +15,39 @@ public sealed class ThreadedConnections
     private readonly HashSet<int> _fds = [];
     private readonly List<Thread> _threads = [];
     private readonly int _wakeRead, _wakeWrite;
-    private bool _stopping;
+    private volatile bool _stopping;
+    private bool _wakeOnClose;
+    private volatile int _active; // _fds.Count, for a look without the lock
     private int _fatal;
 
-    /// <summary>The self-pipe: readable when a connection has ended, for the main thread's poll().</summary>
+    /// <summary>The self-pipe: readable when a connection has ended (once asked, WakeOnNextClose) or a worker's accept failed, for the main thread's poll().</summary>
     public int WakeFd => _wakeRead;
+
+    /// <summary>
+    /// The main thread waits for room (--max-children, a full clifd): the next connection to end
+    /// wakes it. It looks at its room again after this call, so an end in between is not missed.
+    /// Not asked, an end costs the main thread nothing (prethread's never asks).
+    /// </summary>
+    public void WakeOnNextClose()
+    {
+        lock (_lock) _wakeOnClose = true;
+    }
 
     public ThreadedConnections()
     {
         if (LibC.pipe2(out _wakeRead, out _wakeWrite, O_NONBLOCK | O_CLOEXEC) < 0) throw new UnpException("pipe2", Errno.Last);
     }
 
-    /// <summary>Connections being served now.</summary>
-    public int Active { get { lock (_lock) return _fds.Count; } }
+    /// <summary>
+    /// Connections being served now. Read without the lock, which a thread holds across its
+    /// close(2): the main thread looks at it several times a connection.
+    /// </summary>
+    public int Active => _active;
 
     /// <summary>The most served at once.</summary>
     public int Peak { get; private set; }
 
-    public bool Stopping { get { lock (_lock) return _stopping; } }
+    public bool Stopping => _stopping;
 
     /// <summary>A worker's accept() failed in a way that ends the server (its errno), or 0.</summary>
     public int Fatal { get { lock (_lock) return _fatal; } }
@@ -77,20 +92,25 @@ public sealed class ThreadedConnections
         {
             if (_stopping) return false;
             _fds.Add(connfd);
+            _active = _fds.Count;
             Peak = Math.Max(Peak, _fds.Count);
             return true;
         }
     }
 
-    /// <summary>The connection is done: close it (under the lock, see above) and wake the main thread.</summary>
+    /// <summary>The connection is done: close it (under the lock, see above) and wake the main thread if it asked.</summary>
     public void Close(int connfd)
     {
+        bool wake;
         lock (_lock)
         {
             _fds.Remove(connfd);
+            _active = _fds.Count;
             LibC.close(connfd);
+            wake = _wakeOnClose;
+            _wakeOnClose = false;
         }
-        Wake();
+        if (wake) Wake();
     }
 
     /// <summary>A worker's fatal accept() error: the main thread ends the server (unless it is stopping anyway).</summary>

@@ -24,7 +24,8 @@
 //
 // Where the book gives up when the array is full, the main thread here stops accepting until
 // a thread takes one (the connections wait in the backlog). The main thread's accept() sits
-// in a poll() with the signalfd (R2) and the pipe a thread writes when a connection ends.
+// in a poll() with the signalfd (R2) and the pipe a thread writes when a connection ends while
+// the main thread waits for room.
 // --max-children: connections accepted and not yet finished (served or waiting in clifd).
 using UnpServers.Interop;
 
@@ -61,6 +62,11 @@ public sealed class PrethreadMain : ServerDesign
         for (;;)
         {
             bool accepting = core.Listener.AcceptingNow(Active(core), out int timeoutMs) && !ClifdFull();
+            if (!accepting)
+            {
+                _conns.WakeOnNextClose(); // then look again: a connection that ended meanwhile is seen
+                accepting = core.Listener.AcceptingNow(Active(core), out timeoutMs) && !ClifdFull();
+            }
             Ready ready = core.Wait(accepting, _conns.WakeFd, timeoutMs);
             if (ready == Ready.Stop) return core.Stop();
             if ((ready & Ready.Other) != 0) _conns.DrainWake(); // a connection ended or was taken: room again

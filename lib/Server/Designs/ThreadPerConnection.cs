@@ -32,6 +32,11 @@ public sealed class ThreadPerConnection : ServerDesign
         for (;;)
         {
             bool accepting = core.Listener.AcceptingNow(_conns.Active, out int timeoutMs);
+            if (!accepting)
+            {
+                _conns.WakeOnNextClose(); // then look again: a connection that ended meanwhile is seen
+                accepting = core.Listener.AcceptingNow(_conns.Active, out timeoutMs);
+            }
             if (accepting && _waiting >= 0)
             {
                 int connfd = _waiting;
