@@ -7,24 +7,29 @@ namespace UnpServers.Tests;
 public class IdleTimeoutTests
 {
     /// <summary>
-    /// The idle read on its own, wherever str_echo serves a connection: a forked child, an
-    /// exec'd one, a pre-forked child, the iterative process, a thread (prefork-pass and the
-    /// pre-threaded designs call it the same way; the multiplexers keep deadlines of their own:
+    /// The idle read on its own, in every design where str_echo serves a connection: a forked
+    /// child, an exec'd one, each kind of pre-forked child, the iterative process, a thread of
+    /// each threaded design (the multiplexers keep deadlines of their own:
     /// NonForkingDesignOptionTests). A client that connects and sends nothing is closed after
     /// the time-out, and so is one that falls silent after a line.
     /// </summary>
     [TestCase("fork")]
     [TestCase("exec")]
     [TestCase("prefork")]
+    [TestCase("prefork-flock")]
+    [TestCase("prefork-mutex")]
+    [TestCase("prefork-pass")]
     [TestCase("iterative")]
     [TestCase("thread")]
+    [TestCase("prethread")]
+    [TestCase("prethread-main")]
     public void AClientThatSendsNothingIsClosedAfterTheTimeout(string design)
     {
         string[] how = design switch
         {
             "exec" => ["--exec"],
-            "prefork" => ["--model", design, "--workers", "2"],
-            _ => ["--model", design],
+            "fork" or "iterative" or "thread" => ["--model", design],
+            _ => ["--model", design, "--workers", "2"],
         };
         using var server = ServerProcess.StartEcho(["--idle-timeout", "1", .. how]);
         var sw = System.Diagnostics.Stopwatch.StartNew();
