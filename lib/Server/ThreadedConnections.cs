@@ -105,8 +105,8 @@ public sealed class ThreadedConnections
         lock (_lock)
         {
             _fds.Remove(connfd);
-            _active = _fds.Count;
             LibC.close(connfd);
+            _active = _fds.Count; // after the close: never one descriptor past --max-children
             wake = _wakeOnClose;
             _wakeOnClose = false;
         }

@@ -31,7 +31,8 @@ public class IdleTimeoutTests
             "fork" or "iterative" or "thread" => ["--model", design],
             _ => ["--model", design, "--workers", "2"],
         };
-        using var server = ServerProcess.StartEcho(["--idle-timeout", "1", .. how]);
+        using var server = ServerProcess.Start("echosrv", ["--idle-timeout", "1", .. how],
+                                               new Dictionary<string, string> { ["UNPSERVERS_CHILD_ALLOC_REPORT"] = "1" });
         var sw = System.Diagnostics.Stopwatch.StartNew();
         using var silent = Loopback.Connect(server.Port);
         using var talker = Loopback.Connect(server.Port); // the iterative server serves it after the silent one
@@ -47,6 +48,9 @@ public class IdleTimeoutTests
             Assert.That(Wait.Until(() => server.CountLog(new(@"^child \d+ terminated, exit status 0$")) == 2, 5000), Is.True, server.Log);
         using var next = Loopback.Connect(server.Port);
         Assert.That(TestSocket.Line(next, "served on"), Is.EqualTo("served on\n"));
+        if (design is "fork" || design.StartsWith("prefork", StringComparison.Ordinal)) // a child of ours served them
+            Assert.That(server.LogLines().Where(l => l.Contains(" allocated ")), Is.Not.Empty.And.All.Match(@"^child \d+ allocated 0 bytes$"),
+                        "fork-safety R4: the idle turns allocate nothing\n" + server.Log);
     }
 
     /// <summary>

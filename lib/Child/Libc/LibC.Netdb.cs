@@ -1,6 +1,7 @@
 // <netdb.h>, <arpa/inet.h>: what Tmds.LibC does not bind: getaddrinfo, freeaddrinfo, gai_strerror,
-// inet_ntop (names and addresses). getaddrinfo and freeaddrinfo read files and allocate with
-// malloc, which _Fork() leaves as the parent's other thread may hold it: [BeforeFork] (parent only).
+// inet_ntop (names and addresses). getaddrinfo, freeaddrinfo and gai_strerror read files or
+// translations and allocate with malloc, whose lock _Fork() leaves as the parent's other thread
+// may hold it: [BeforeFork] (parent only).
 using System.Runtime.InteropServices;
 
 namespace UnpServers.Interop;
@@ -15,7 +16,8 @@ public static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial void freeaddrinfo(nint res);
 
-    /// <summary>The text of an EAI_* code (a static string: char *).</summary>
+    /// <summary>The text of an EAI_* code (a static string: char *; translated, so it may lock and malloc).</summary>
+    [BeforeFork]
     [LibraryImport(Library)]
     public static partial nint gai_strerror(int errcode);
 

@@ -16,7 +16,8 @@ public sealed class StrEcho : ConnectionService
     {
         Span<byte> buf = stackalloc byte[BufferSize];
         ServingWatch? watch = Watch;
-        // Poll before each read and write when there is a time-out to keep or a watch to serve.
+        // Poll before each read, and when a write would block, if there is a time-out to keep or a
+        // watch to serve.
         bool polls = IdleTimeoutMs > 0 || watch != null;
         int timeoutMs = IdleTimeoutMs > 0 ? IdleTimeoutMs : -1;
         for (;;)

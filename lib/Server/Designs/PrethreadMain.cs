@@ -69,7 +69,7 @@ public sealed class PrethreadMain : ServerDesign
             }
             Ready ready = core.Wait(accepting, _conns.WakeFd, timeoutMs);
             if (ready == Ready.Stop) return core.Stop();
-            if ((ready & Ready.Other) != 0) _conns.DrainWake(); // a connection ended or was taken: room again
+            if ((ready & Ready.Other) != 0) _conns.DrainWake(); // a connection ended: room again
             if ((ready & Ready.Listener) != 0 && AcceptSome(core) is int fatal and not 0) return core.FatalAcceptError(fatal);
         }
     }

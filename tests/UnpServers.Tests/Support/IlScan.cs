@@ -86,7 +86,8 @@ public static class IlScan
     /// stdio's, the loader's), which the parent's other thread may hold at the fork, so a child
     /// calls only functions that take none and allocate nothing: async-signal-safe ones
     /// (signal-safety(7)), Linux's system calls (the wrapper is the call and errno), and three that
-    /// touch only what the caller passes. Each one a child uses; add to it only with a reason.
+    /// touch only what the caller passes. Each one is called by code of the child's assembly
+    /// (some of it the parent's helpers there); add to it only with a reason.
     /// </summary>
     public static readonly HashSet<string> ChildMayCall =
     [
