@@ -15,8 +15,9 @@ public abstract class ConnectionService
     /// <summary>
     /// Set only where the process that accepted serves the client itself (the iterative server,
     /// UNP 1.5): a descriptor the service polls with its connection, before every read and
-    /// whenever a write would block, so the server's signals are handled while a client is served. Null in a forked
-    /// child and in the thread designs, whose main thread reads the signals.
+    /// whenever a write would block, so the server's signals are handled while a client is
+    /// served. Null in a forked child and in the thread designs, whose main thread reads the
+    /// signals.
     /// </summary>
     public ServingWatch? Watch { get; set; }
 
